@@ -1,0 +1,129 @@
+import type { AgentId, CriterionId } from '../ids.js';
+import type { JsonValue } from '../json.js';
+import type { Instant, Millis } from '../time.js';
+
+export const COMPARATORS = ['gt', 'gte', 'lt', 'lte', 'eq'] as const;
+export type Comparator = (typeof COMPARATORS)[number];
+
+/** A measured value: a number (a rate, a score, a count) or a yes/no fact. */
+export type MetricValue = number | boolean;
+
+export type MetricSource =
+  | {
+      readonly type: 'http';
+      readonly url: string;
+      /** Where the value sits in the JSON reply, e.g. `$.search.quality`. */
+      readonly jsonPath: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly type: 'agent';
+      readonly agentId?: AgentId;
+      readonly intent: string;
+      readonly input?: JsonValue;
+    }
+  | {
+      readonly type: 'prometheus';
+      /** PromQL instant query; its single sample is the value. */
+      readonly query: string;
+      /** Base URL of the Prometheus-compatible API; the config's default when absent. */
+      readonly url?: string;
+    };
+
+export type SourceType = MetricSource['type'] | 'approval';
+
+/** Who may approve a criterion, how many of them, and for how long an approval counts. */
+export interface ApprovalPolicy {
+  /** Roles allowed to approve or reject (an approver holds one role per decision). */
+  readonly roles: readonly string[];
+  /** Distinct approvers needed. @default 1 */
+  readonly minApprovals: number;
+  /** Approver ids that must be among the approvers. @default [] */
+  readonly requiredApprovers: readonly string[];
+  /** An approval older than this no longer counts; absent: approvals never expire. */
+  readonly expiresAfter?: Millis;
+}
+
+interface CriterionBase {
+  readonly id: CriterionId;
+  readonly description: string;
+}
+
+export interface MetricCriterion extends CriterionBase {
+  readonly kind: 'metric';
+  readonly source: MetricSource;
+  readonly comparator: Comparator;
+  readonly threshold: MetricValue;
+  /**
+   * Values inside this closed range are neither clearly good nor clearly bad: the outcome is
+   * `inconclusive` and a person decides, instead of a rollback on a false alarm.
+   */
+  readonly greyBand?: { readonly from: number; readonly to: number };
+  /** The condition must have held continuously this long; a breach restarts the clock. */
+  readonly window?: Millis;
+}
+
+export interface ApprovalCriterion extends CriterionBase {
+  readonly kind: 'approval';
+  readonly policy: ApprovalPolicy;
+}
+
+export type ExitCriterion = MetricCriterion | ApprovalCriterion;
+
+/** What a source reported for one metric criterion at one moment. */
+export interface Observation {
+  /** `null` or absent: the source answered but had no data. */
+  readonly value?: MetricValue | null;
+  readonly observedAt: Instant;
+  /** Set when the source failed (unreachable, bad reply); the value is then ignored. */
+  readonly error?: string;
+  /**
+   * For windowed criteria, a source that knows when the condition was last breached (e.g. the
+   * time of the last critical bug) reports the instant it has held since.
+   */
+  readonly heldSince?: Instant;
+}
+
+/** One person's decision on an approval criterion. */
+export interface ApprovalDecision {
+  readonly criterionId: CriterionId;
+  readonly approverId: string;
+  readonly role: string;
+  readonly decision: 'approved' | 'rejected';
+  readonly at: Instant;
+  readonly comment?: string;
+}
+
+export const OUTCOMES = ['passed', 'failed', 'inconclusive'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** The evidence kept for one criterion at one evaluation. */
+export interface CriterionResult {
+  readonly criterionId: CriterionId;
+  readonly description: string;
+  readonly source: SourceType;
+  readonly outcome: Outcome;
+  /** Why, in words a person reads: "0.78 is not > 0.8", "1 of 2 approvals". */
+  readonly reason: string;
+  readonly evaluatedAt: Instant;
+  readonly observed?: MetricValue | null;
+  readonly observedAt?: Instant;
+  readonly comparator?: Comparator;
+  readonly threshold?: MetricValue;
+  readonly error?: string;
+  /** Windowed criteria: since when the condition has held (null: it does not hold now). */
+  readonly holdingSince?: Instant | null;
+  /** Windowed criteria: how long it must still hold before it passes. */
+  readonly windowRemaining?: Millis;
+  /** Approval criteria: the approver ids whose approvals counted. */
+  readonly approvedBy?: readonly string[];
+  /** Approval criteria: the approver ids whose rejection blocks. */
+  readonly rejectedBy?: readonly string[];
+}
+
+export interface ExitCriteriaEvaluation {
+  readonly evaluatedAt: Instant;
+  readonly results: readonly CriterionResult[];
+  /** True only when every result passed; inconclusive never counts as passed. */
+  readonly allPassed: boolean;
+}
