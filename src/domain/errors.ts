@@ -14,6 +14,11 @@ export const ERROR_CATALOG = {
     status: 409,
     title: 'The command was meant for another stage than the current one',
   },
+  PROMOTION_INVALID: { status: 409, title: 'A promotion can only go to the next stage' },
+  ROLLBACK_IN_PROGRESS: {
+    status: 409,
+    title: 'The journey is rolling back; wait for it or cancel the journey',
+  },
   SETUP_NOT_COMPLETED: {
     status: 409,
     title: "The current stage's setup unit of work has not completed",
