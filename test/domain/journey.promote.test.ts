@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideJourney } from '../../src/domain/journey/decide.js';
+import { isWorkingStage, type Stage } from '../../src/domain/journey/stage.js';
 import { evolveJourney, initialJourneyState } from '../../src/domain/journey/state.js';
 import { deciderSpec } from '../support/decider-spec.js';
 import {
@@ -22,12 +23,12 @@ const { given } = deciderSpec({
   initialState: initialJourneyState,
 });
 
-const promote = (to: string, evaluated = passing) =>
+const promote = (to: Stage, evaluated = passing) =>
   ({
     type: 'promote',
     to,
     evaluation: evaluated,
-    setupWorkId: setupWork(to === 'completed' ? 'production' : (to as 'pilot')),
+    setupWorkId: setupWork(isWorkingStage(to) ? to : 'production'),
     promotedBy: 'system',
     at: T0,
   }) as const;

@@ -5,7 +5,7 @@ import type {
   Outcome,
 } from '../../src/domain/exit-criteria/criterion.js';
 import { asClientId, asCriterionId, asJourneyId, asWorkId } from '../../src/domain/ids.js';
-import type { JourneyEvent } from '../../src/domain/journey/events.js';
+import type { JourneyEvent, StagePromoted } from '../../src/domain/journey/events.js';
 import type { WorkingStage } from '../../src/domain/journey/stage.js';
 
 /** Builders for journey tests: one journey, `acme`, with readable work ids per stage. */
@@ -69,7 +69,7 @@ export const promoted = (
   fromStage: WorkingStage,
   toStage: WorkingStage,
   visit = 1,
-): JourneyEvent => ({
+): StagePromoted => ({
   type: 'StagePromoted',
   fromStage,
   toStage,

@@ -54,6 +54,8 @@ export interface MetricCriterion extends CriterionBase {
   readonly source: MetricSource;
   readonly comparator: Comparator;
   readonly threshold: MetricValue;
+  /** How the value reads to people, e.g. `%` or `/5`; display only. */
+  readonly unit?: string;
   /**
    * Values inside this closed range are neither clearly good nor clearly bad: the outcome is
    * `inconclusive` and a person decides, instead of a rollback on a false alarm.
