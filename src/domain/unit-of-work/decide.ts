@@ -1,4 +1,4 @@
-import { domainError, type Decision, type DomainError, type DomainErrorCode } from '../errors.js';
+import { domainError, type Decision } from '../errors.js';
 import { nextAttemptAt } from '../retry-policy.js';
 import type {
   AddTasks,
@@ -11,7 +11,7 @@ import type {
   StartTask,
   UnitOfWorkCommand,
 } from './commands.js';
-import { validateDag, type DagProblem } from './dag.js';
+import { validateDag } from './dag.js';
 import type { UnitOfWorkEvent } from './events.js';
 import {
   attemptInRound,
@@ -24,14 +24,17 @@ import {
   nextAttemptNumber,
   runningAttempts,
   settledOutcome,
-  unmetDependencies,
 } from './progress.js';
 import {
-  evolveUnitOfWork,
-  type TaskState,
-  type UnitOfWork,
-  type UnitOfWorkState,
-} from './state.js';
+  dagError,
+  notReady,
+  refuseIfTerminal,
+  refuseReport,
+  requireStatus,
+  taskNotFound,
+  unitNotFound,
+} from './refusals.js';
+import { evolveUnitOfWork, type UnitOfWork, type UnitOfWorkState } from './state.js';
 
 type Events = readonly UnitOfWorkEvent[];
 
@@ -47,7 +50,7 @@ export function decideUnitOfWork(
     return create(command, state);
   }
   if (state.status === 'none') {
-    return domainError('UNIT_NOT_FOUND', 'the unit of work does not exist');
+    return unitNotFound();
   }
   switch (command.type) {
     case 'addTasks':
@@ -243,117 +246,6 @@ function settle(unit: UnitOfWork, event: UnitOfWorkEvent): Events {
     case undefined:
       return emit(event);
   }
-}
-
-/** Why a report that is not a duplicate cannot be applied, if it cannot. */
-function refuseReport(unit: UnitOfWork, task: TaskState, attempt: number): DomainError | undefined {
-  const { workId } = unit;
-  const { taskId, execution } = task;
-  if (unit.status === 'completed') {
-    return refuseIfTerminal(unit);
-  }
-  if (unit.status !== 'running') {
-    // A late report after a cancellation lands here: the runtime drops it.
-    return domainError(
-      'UNIT_NOT_RUNNING',
-      `unit of work "${workId}" is ${unit.status}, so task "${taskId}" cannot report attempt ${attempt}`,
-      { workId, taskId, attempt, status: unit.status },
-    );
-  }
-  if (execution.status === 'running' && execution.attempt === attempt) {
-    return undefined;
-  }
-  const current = execution.status === 'running' ? execution.attempt : undefined;
-  if (attempt < 1 || attempt > task.attempts) {
-    return domainError(
-      'TASK_NOT_RUNNING',
-      `task "${taskId}" has no attempt ${attempt} (it is ${execution.status})`,
-      { workId, taskId, attempt, status: execution.status },
-    );
-  }
-  return domainError(
-    'STALE_ATTEMPT',
-    `attempt ${attempt} of task "${taskId}" is no longer current (the task is ${execution.status}${current === undefined ? '' : `, attempt ${current}`})`,
-    {
-      workId,
-      taskId,
-      attempt,
-      status: execution.status,
-      ...(current === undefined ? {} : { currentAttempt: current }),
-    },
-  );
-}
-
-function notReady(unit: UnitOfWork, task: TaskState): DomainError {
-  const { workId } = unit;
-  const { taskId, execution } = task;
-  if (execution.status === 'pending') {
-    const unmet = unmetDependencies(unit, task);
-    return domainError(
-      'TASK_NOT_READY',
-      `task "${taskId}" waits for ${unmet.map((id) => `"${id}"`).join(', ')}`,
-      { workId, taskId, status: execution.status, unmetDependencies: unmet },
-    );
-  }
-  if (execution.status === 'waiting_retry') {
-    const { nextAttemptAt } = execution;
-    return domainError('TASK_NOT_READY', `task "${taskId}" may retry at ${nextAttemptAt}`, {
-      workId,
-      taskId,
-      status: execution.status,
-      nextAttemptAt,
-    });
-  }
-  return domainError('TASK_NOT_READY', `task "${taskId}" is ${execution.status}`, {
-    workId,
-    taskId,
-    status: execution.status,
-  });
-}
-
-function taskNotFound(unit: UnitOfWork, taskId: string): DomainError {
-  return domainError('TASK_NOT_FOUND', `unit of work "${unit.workId}" has no task "${taskId}"`, {
-    workId: unit.workId,
-    taskId,
-  });
-}
-
-/** One refusal for a whole graph: the first problem's code, every problem in the message. */
-function dagError(problems: readonly DagProblem[]): DomainError {
-  const code = problems[0]?.code ?? 'DAG_CYCLE';
-  return domainError(
-    code,
-    `invalid task graph: ${problems.map((problem) => problem.message).join('; ')}`,
-    { problems },
-  );
-}
-
-function refuseIfTerminal(unit: UnitOfWork): DomainError | undefined {
-  if (unit.status === 'completed' || unit.status === 'cancelled') {
-    return domainError(
-      'UNIT_TERMINAL',
-      `unit of work "${unit.workId}" is ${unit.status} and can no longer change`,
-      { workId: unit.workId, status: unit.status },
-    );
-  }
-  return undefined;
-}
-
-function requireStatus(
-  unit: UnitOfWork,
-  wanted: UnitOfWork['status'],
-  code: DomainErrorCode,
-): DomainError | undefined {
-  if (unit.status === wanted) {
-    return undefined;
-  }
-  return (
-    refuseIfTerminal(unit) ??
-    domainError(code, `unit of work "${unit.workId}" is ${unit.status}, not ${wanted}`, {
-      workId: unit.workId,
-      status: unit.status,
-    })
-  );
 }
 
 /** Events leave the decider frozen: nothing downstream may change the record of what happened. */
