@@ -3,3 +3,4 @@
  * playbook loader. Named exports only.
  */
 export * from './domain/index.js';
+export * from './playbook/index.js';

@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
@@ -35,7 +34,9 @@ function importProblems(file: string, text: string): string[] {
       return [`imports the package "${fileName}"`];
     }
     const target = resolve(dirname(file), fileName);
-    return relative(domainRoot, target).startsWith('..') ? [`imports "${fileName}" from outside src/domain`] : [];
+    return relative(domainRoot, target).startsWith('..')
+      ? [`imports "${fileName}" from outside src/domain`]
+      : [];
   });
 }
 
@@ -59,10 +60,13 @@ describe('the domain is pure', () => {
     expect(files.length).toBeGreaterThan(10);
   });
 
-  it.each(files.map((file) => [relative(domainRoot, file), file]))('%s does no I/O', (_name, file) => {
-    const text = readFileSync(file, 'utf8');
-    expect([...importProblems(file, text), ...ambientProblems(text)]).toEqual([]);
-  });
+  it.each(files.map((file) => [relative(domainRoot, file), file]))(
+    '%s does no I/O',
+    (_name, file) => {
+      const text = readFileSync(file, 'utf8');
+      expect([...importProblems(file, text), ...ambientProblems(text)]).toEqual([]);
+    },
+  );
 
   it('the check itself catches each kind of violation', () => {
     const file = join(domainRoot, 'journey', 'x.ts');
