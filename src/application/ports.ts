@@ -1,0 +1,266 @@
+import type {
+  Instant,
+  JourneyEvent,
+  JourneyStatusKind,
+  JsonValue,
+  Millis,
+  Stage,
+  StartedJourney,
+  UnitOfWork,
+  UnitOfWorkEvent,
+  UnitOfWorkStatus,
+  WorkingStage,
+  WorkPurpose,
+} from '../domain/index.js';
+
+/**
+ * The ports the application needs from the outside world. Storage adapters (SQLite, PostgreSQL)
+ * implement `Store`; the engine (a later issue) adds agents and metric sources.
+ *
+ * Glossary of this file:
+ * - stream: the ordered events of one aggregate instance (a journey or a unit of work).
+ * - version: how many events a stream holds; appending expects the version the decision saw.
+ * - position: where an event sits in the global, commit-ordered log of all streams (opaque).
+ * - read model: a row per aggregate holding its folded state, written in the same transaction.
+ * - work item: something to do later (run a task attempt, run a reaction, re-check criteria),
+ *   due at a time, claimed with a lease by one worker at a time.
+ */
+
+/** Where time and ids come from: injected so tests and replays control them. */
+export interface Clock {
+  now(): Instant;
+}
+
+export interface IdSource {
+  /** A new unique id (UUID v4 in production). */
+  next(): string;
+}
+
+export const StreamType = { journey: 'journey', unitOfWork: 'unit-of-work' } as const;
+export type StreamType = (typeof StreamType)[keyof typeof StreamType];
+
+export type DomainEvent = JourneyEvent | UnitOfWorkEvent;
+
+/** Who and what caused an event: kept with every event for the audit trail and tracing. */
+export interface EventMetadata {
+  /** A user id, a token subject, or `system`. */
+  readonly causedBy: string;
+  /** Shared by every event that one request or reaction chain produced. */
+  readonly correlationId: string;
+  /** The event (or request id) that directly caused this one; null for a first cause. */
+  readonly causationId: string | null;
+}
+
+export interface NewEvent<E extends DomainEvent = DomainEvent> {
+  readonly eventId: string;
+  readonly event: E;
+  readonly occurredAt: Instant;
+  readonly metadata: EventMetadata;
+}
+
+/** An opaque, comparable-by-the-store place in the global event log. `START` is before all. */
+export type GlobalPosition = string;
+export const START: GlobalPosition = '0';
+
+export interface StoredEvent<E extends DomainEvent = DomainEvent> {
+  readonly eventId: string;
+  readonly streamId: string;
+  readonly streamType: StreamType;
+  /** 1-based version of this event within its stream. */
+  readonly version: number;
+  readonly position: GlobalPosition;
+  /** The journey the stream belongs to (a unit of work's journey for unit streams). */
+  readonly journeyId: string;
+  readonly type: E['type'];
+  readonly event: E;
+  readonly occurredAt: Instant;
+  /** When the store committed it (the store's clock); may differ from occurredAt. */
+  readonly recordedAt: Instant;
+  readonly metadata: EventMetadata;
+}
+
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly streamType: StreamType;
+  readonly journeyId: string;
+  /** The version the decision was made against; 0 for a new stream. */
+  readonly expectedVersion: number;
+  readonly events: readonly NewEvent[];
+}
+
+export const WorkKind = {
+  /** Start (dispatch) a task attempt, or resume waiting for one in flight. */
+  taskAttempt: 'task_attempt',
+  /** Run the reaction to an event (DESIGN.md section 2). */
+  reaction: 'reaction',
+  /** Evaluate a stage's exit criteria again. */
+  recheck: 'recheck',
+  /** Housekeeping: prune history past the retention period. */
+  prune: 'prune',
+} as const;
+export type WorkKind = (typeof WorkKind)[keyof typeof WorkKind];
+
+export interface NewWorkItem {
+  readonly kind: WorkKind;
+  /**
+   * De-duplication key: enqueueing a key that is already queued does nothing. Reactions use
+   * `reaction:<eventId>`, so a reaction is queued once however often its cause is replayed.
+   */
+  readonly key?: string;
+  readonly journeyId?: string;
+  readonly payload: JsonValue;
+  readonly dueAt: Instant;
+}
+
+export interface WorkItem {
+  readonly id: string;
+  readonly kind: WorkKind;
+  readonly key: string | null;
+  readonly journeyId: string | null;
+  readonly payload: JsonValue;
+  readonly dueAt: Instant;
+  /** How many times it has been claimed, this claim included. */
+  readonly attempts: number;
+  readonly leaseOwner: string;
+  readonly leaseExpiresAt: Instant;
+  readonly lastError: string | null;
+}
+
+/** Everything one decision changes, written in one transaction or not at all. */
+export interface Commit {
+  readonly appends: readonly StreamAppend[];
+  readonly enqueue?: readonly NewWorkItem[];
+  /** A claimed work item this commit finishes; refused (LeaseLostError) if the lease was lost. */
+  readonly complete?: { readonly itemId: string; readonly leaseOwner: string };
+}
+
+export interface CommitResult {
+  /** The new version of each stream appended to. */
+  readonly versions: Readonly<Record<string, number>>;
+  readonly events: readonly StoredEvent[];
+}
+
+/** A journey's row in the read model: its folded state plus the columns it is queried by. */
+export interface JourneyRecord {
+  readonly journeyId: string;
+  readonly clientId: string;
+  readonly stage: Stage;
+  readonly status: JourneyStatusKind;
+  readonly active: boolean;
+  readonly playbook: { readonly name: string; readonly version: number };
+  readonly startedAt: Instant;
+  readonly stageEnteredAt: Instant;
+  readonly endedAt: Instant | null;
+  readonly updatedAt: Instant;
+  readonly version: number;
+  readonly state: StartedJourney;
+}
+
+export interface UnitOfWorkRecord {
+  readonly workId: string;
+  readonly journeyId: string;
+  readonly clientId: string;
+  readonly stage: WorkingStage;
+  readonly purpose: WorkPurpose;
+  readonly status: UnitOfWorkStatus;
+  readonly createdAt: Instant;
+  readonly updatedAt: Instant;
+  readonly version: number;
+  readonly state: UnitOfWork;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Pass back to get the next page; null when there is none. */
+  readonly nextCursor: string | null;
+}
+
+export interface JourneyFilter {
+  readonly stage?: Stage;
+  readonly status?: JourneyStatusKind;
+  readonly active?: boolean;
+  readonly clientId?: string;
+  /** @default 50 (at most 500) */
+  readonly limit?: number;
+  readonly cursor?: string | null;
+}
+
+export interface ClaimRequest {
+  /** Identifies the claiming process; only it may complete or release the item. */
+  readonly owner: string;
+  readonly limit: number;
+  readonly leaseFor: Millis;
+  readonly now: Instant;
+  /** Claim only these kinds (all when absent). */
+  readonly kinds?: readonly WorkKind[];
+}
+
+export interface PruneReport {
+  readonly cutoff: Instant;
+  readonly journeys: number;
+  readonly unitsOfWork: number;
+  readonly events: number;
+  readonly workItems: number;
+  readonly journeyIds: readonly string[];
+}
+
+export interface MigrationReport {
+  readonly from: number;
+  readonly to: number;
+  readonly applied: readonly { readonly version: number; readonly name: string }[];
+}
+
+/** The event store: append with optimistic concurrency, read streams and the global log. */
+export interface EventStore {
+  /** Writes every append, enqueue and completion of `commit` atomically, with read models. */
+  commit(commit: Commit): Promise<CommitResult>;
+  readStream(streamId: string, afterVersion?: number): Promise<StoredEvent[]>;
+  /**
+   * Events after `after` in commit order, at most `limit`. A reader that stores the returned
+   * `next` and passes it back never skips an event, even with concurrent writers.
+   */
+  readAll(
+    after: GlobalPosition,
+    limit: number,
+  ): Promise<{ events: StoredEvent[]; next: GlobalPosition }>;
+}
+
+/** Durable work: enqueue in a commit (or alone), claim with a lease, complete or release. */
+export interface WorkQueue {
+  enqueue(items: readonly NewWorkItem[]): Promise<void>;
+  claim(request: ClaimRequest): Promise<WorkItem[]>;
+  /** Gives the item back to be claimed again at `dueAt` (e.g. a retry), recording why. */
+  release(itemId: string, owner: string, dueAt: Instant, error?: string): Promise<void>;
+  /** Finishes an item without other writes. Throws LeaseLostError if the lease is gone. */
+  complete(itemId: string, owner: string): Promise<void>;
+  /** Extends a lease still held; false when it was lost (expired and claimed by another). */
+  extendLease(itemId: string, owner: string, leaseFor: Millis, now: Instant): Promise<boolean>;
+  /** The earliest due time among unclaimed items, for a worker deciding how long to sleep. */
+  nextDueAt(): Promise<Instant | null>;
+  countQueued(): Promise<number>;
+}
+
+/** The read models: the specification's repositories' questions. */
+export interface ReadModels {
+  findJourney(journeyId: string): Promise<JourneyRecord | null>;
+  /** The client's active journey, else its latest one. */
+  findJourneyByClientId(clientId: string): Promise<JourneyRecord | null>;
+  listJourneys(filter?: JourneyFilter): Promise<Page<JourneyRecord>>;
+  findUnitOfWork(workId: string): Promise<UnitOfWorkRecord | null>;
+  findUnitsOfWorkByClientAndStage(
+    clientId: string,
+    stage: WorkingStage,
+  ): Promise<UnitOfWorkRecord[]>;
+}
+
+export interface Store extends EventStore, WorkQueue, ReadModels {
+  /** `sqlite` or `postgres`: for messages and capability checks. */
+  readonly backend: 'sqlite' | 'postgres';
+  /** Applies pending migrations; refuses a database newer than the code (DatabaseTooNewError). */
+  migrate(): Promise<MigrationReport>;
+  /** Removes the history of journeys that ended before `endedBefore`; never an active one. */
+  prune(endedBefore: Instant, options?: { readonly dryRun?: boolean }): Promise<PruneReport>;
+  /** Answers when the database does (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,47 @@
+import type { GlobalPosition } from '../application/ports.js';
+import type { Migration } from './migration.js';
+import type { Row, SqlSession, SqlValue } from './sql.js';
+
+/** Which unique rule a failed insert broke, when it is one the store turns into a typed error. */
+export type UniqueViolation = 'active_journey' | 'stream_version' | 'other';
+
+/**
+ * What differs between the backends; everything else is the shared SQL in sql-store.ts. Kept
+ * to the few places where SQLite and PostgreSQL truly disagree (kysely's capability idea).
+ */
+export interface Dialect {
+  readonly backend: 'sqlite' | 'postgres';
+  readonly migrations: readonly Migration[];
+  /** Inside the migration transaction: take the cross-process lock, create what must exist. */
+  prepareMigration(session: SqlSession): Promise<void>;
+  /** Claims due items under a lease; parameters: owner, leaseExpiresAt, now, limit, kinds... */
+  claimSql(kindCount: number): string;
+  /** Events after `after` in commit order, and the position to continue from. */
+  readAll(
+    session: SqlSession,
+    after: GlobalPosition,
+    limit: number,
+  ): Promise<{ rows: Row[]; next: GlobalPosition }>;
+  /** The global position of an event row as `readAll` understands it. */
+  positionOf(row: Row): GlobalPosition;
+  /** Columns to select with every event beyond the shared ones, e.g. `, tx`. */
+  readonly extraEventColumns: string;
+  uniqueViolation(error: unknown): UniqueViolation | null;
+  /** A boolean parameter as the backend stores it. */
+  bool(value: boolean): SqlValue;
+}
+
+/** JSON columns come back parsed (PostgreSQL jsonb) or as text (SQLite). */
+export function parseJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/** Timestamps come back as ISO text (SQLite) or Date / text (PostgreSQL, see the driver). */
+export function instantOf(value: unknown): string {
+  return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+}
+
+/** A nullable text column. */
+export function textOrNull(value: unknown): string | null {
+  return value == null ? null : String(value as string | number);
+}

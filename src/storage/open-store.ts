@@ -1,0 +1,74 @@
+import { StorageUnavailableError } from '../application/errors.js';
+import type { Clock, Store } from '../application/ports.js';
+import { parseDatabaseUrl, type DatabaseUrl } from '../config/database-url.js';
+import type { Millis } from '../domain/index.js';
+import { checkVersion } from './migrator.js';
+import { postgresDialect } from './postgres/postgres-dialect.js';
+import { PostgresDriver } from './postgres/postgres-driver.js';
+import { SqlStore } from './sql-store.js';
+import type { SqlDriver } from './sql.js';
+import { sqliteDialect } from './sqlite/sqlite-dialect.js';
+import { SqliteDriver } from './sqlite/sqlite-driver.js';
+
+export interface StoreOptions {
+  /** The store's clock, for `recordedAt` and `updatedAt`. @default the system clock */
+  readonly clock?: Clock;
+  /** Apply pending migrations on open; when false, only check the schema version. @default true */
+  readonly migrate?: boolean;
+  readonly sqlite?: {
+    /** `full` survives power loss; `normal` survives process crashes only. @default 'full' */
+    readonly synchronous?: 'full' | 'normal';
+    /** How long to wait for another connection's write lock. @default 5000 */
+    readonly busyTimeout?: Millis;
+  };
+  readonly postgres?: {
+    /** Connections in the pool. @default 10 */
+    readonly poolSize?: number;
+  };
+}
+
+export const systemClock: Clock = { now: () => new Date().toISOString() };
+
+/** Opens (and by default migrates) the store named by a `--db` value. */
+export async function openStore(
+  url: string | DatabaseUrl,
+  options: StoreOptions = {},
+): Promise<Store> {
+  const target = typeof url === 'string' ? parseDatabaseUrl(url) : url;
+  const clock = options.clock ?? systemClock;
+  let driver: SqlDriver;
+  const dialect = target.backend === 'sqlite' ? sqliteDialect : postgresDialect(target.schema);
+  if (target.backend === 'sqlite') {
+    driver = SqliteDriver.open(target.path, {
+      synchronous: options.sqlite?.synchronous ?? 'full',
+      busyTimeout: options.sqlite?.busyTimeout ?? 5_000,
+    });
+  } else {
+    driver = await PostgresDriver.open({
+      connectionString: target.connectionString,
+      schema: target.schema,
+      display: target.display,
+      poolSize: options.postgres?.poolSize ?? 10,
+    });
+  }
+  const store = new SqlStore(driver, dialect, clock);
+  try {
+    if (options.migrate ?? true) {
+      await store.migrate();
+    } else {
+      const current = await checkVersion(driver, dialect);
+      const latest = dialect.migrations.at(-1)?.version ?? 0;
+      if (current < latest) {
+        throw new StorageUnavailableError(
+          target.backend,
+          target.backend === 'sqlite' ? target.path : target.display,
+          `the schema is at version ${current} of ${latest}: run \`journey migrate\` first`,
+        );
+      }
+    }
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  return store;
+}

@@ -1,0 +1,74 @@
+import type { GlobalPosition } from '../../application/ports.js';
+import type { Dialect, UniqueViolation } from '../dialect.js';
+import { selectEvents } from '../sql-events.js';
+import { placeholders, type Row, type SqlSession } from '../sql.js';
+import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+
+/** A constant first key for our advisory locks; the second is the schema's hash. */
+const LOCK_NAMESPACE = 0x4a4f; // "JO"
+
+/**
+ * PostgreSQL: many processes share one database. Claims lock rows with FOR UPDATE SKIP LOCKED so
+ * concurrent claimers never wait on, nor take, each other's items. The global log is read in
+ * commit order by (transaction id, position), taking only transactions older than every one
+ * still running, so a slow writer's events are never skipped (docs/storage.md).
+ */
+export function postgresDialect(schema: string): Dialect {
+  const dialect: Dialect = {
+    backend: 'postgres',
+    migrations: POSTGRES_MIGRATIONS,
+    async prepareMigration(session: SqlSession) {
+      await session.all('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, schema]);
+      await session.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await session.exec(
+        `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)`,
+      );
+    },
+    claimSql(kindCount: number) {
+      const kinds = kindCount > 0 ? `AND kind IN (${placeholders(kindCount, 5)})` : '';
+      return `UPDATE work_items SET lease_owner = $1, lease_expires_at = $2, available_at = $2, attempts = attempts + 1
+        WHERE id IN (SELECT id FROM work_items WHERE available_at <= $3 ${kinds}
+                     ORDER BY available_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+        RETURNING *`;
+    },
+    async readAll(session: SqlSession, after: GlobalPosition, limit: number) {
+      const [tx, position] = parsePosition(after);
+      const rows = await session.all(
+        `${selectEvents(dialect)}
+         WHERE (tx, position) > ($1::text::xid8, $2::bigint)
+           AND tx < pg_snapshot_xmin(pg_current_snapshot())
+         ORDER BY tx, position LIMIT $3`,
+        [tx, position, limit],
+      );
+      const last = rows.at(-1);
+      return { rows, next: last === undefined ? after : dialect.positionOf(last) };
+    },
+    positionOf: (row: Row) => `${String(row.tx)}-${String(row.position)}`,
+    extraEventColumns: ', tx',
+    uniqueViolation(error: unknown): UniqueViolation | null {
+      const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+      if (code !== '23505') {
+        return null;
+      }
+      if (constraint === 'journeys_one_active_per_client') {
+        return 'active_journey';
+      }
+      return constraint === 'events_stream_id_version_key' ? 'stream_version' : 'other';
+    },
+    bool: (value: boolean) => value,
+  };
+  return dialect;
+}
+
+/** `START` ("0") or `<transaction id>-<position>`. */
+function parsePosition(position: GlobalPosition): [string, string] {
+  const match = /^(\d+)-(\d+)$/.exec(position);
+  if (match === null) {
+    return ['0', position === '0' ? '0' : invalid(position)];
+  }
+  return [match[1] ?? '0', match[2] ?? '0'];
+}
+
+function invalid(position: string): never {
+  throw new Error(`"${position}" is not a position this store returned`);
+}

@@ -1,0 +1,77 @@
+import type { PruneReport } from '../application/ports.js';
+import type { Instant } from '../domain/index.js';
+import type { Dialect } from './dialect.js';
+import { placeholders, type SqlDriver, type SqlSession } from './sql.js';
+
+/** How many journeys one prune transaction removes: keeps each transaction short. */
+const BATCH = 200;
+
+/**
+ * Removes the whole history of journeys that ended before `cutoff`: their events (journey and
+ * units of work), streams, read-model rows and work items. Active journeys are never touched:
+ * the selection requires `active = false` and an end time, in the same statement.
+ */
+export async function prune(
+  driver: SqlDriver,
+  dialect: Dialect,
+  cutoff: Instant,
+  dryRun: boolean,
+): Promise<PruneReport> {
+  const totals = { journeys: 0, unitsOfWork: 0, events: 0, workItems: 0 };
+  const journeyIds: string[] = [];
+  let after = '';
+  for (;;) {
+    const batch = await driver.transaction(async (session) => {
+      const rows = await session.all(
+        `SELECT journey_id FROM journeys WHERE active = $1 AND ended_at IS NOT NULL AND ended_at < $2
+           AND journey_id > $3 ORDER BY journey_id LIMIT $4`,
+        [dialect.bool(false), cutoff, after, BATCH],
+      );
+      const ids = rows.map((row) => String(row.journey_id));
+      if (ids.length > 0) {
+        const counts = await removeJourneys(session, ids, dryRun);
+        totals.journeys += ids.length;
+        totals.unitsOfWork += counts.unitsOfWork;
+        totals.events += counts.events;
+        totals.workItems += counts.workItems;
+      }
+      return ids;
+    });
+    journeyIds.push(...batch);
+    if (batch.length < BATCH) {
+      break;
+    }
+    after = batch.at(-1) ?? after;
+  }
+  return { cutoff, ...totals, journeyIds };
+}
+
+async function removeJourneys(
+  session: SqlSession,
+  ids: readonly string[],
+  dryRun: boolean,
+): Promise<{ unitsOfWork: number; events: number; workItems: number }> {
+  const list = placeholders(ids.length);
+  const count = async (table: string) => {
+    const [row] = await session.all(
+      `SELECT COUNT(*) AS n FROM ${table} WHERE journey_id IN (${list})`,
+      ids,
+    );
+    return Number(row?.n ?? 0);
+  };
+  if (dryRun) {
+    return {
+      unitsOfWork: await count('units_of_work'),
+      events: await count('events'),
+      workItems: await count('work_items'),
+    };
+  }
+  const remove = (table: string) =>
+    session.run(`DELETE FROM ${table} WHERE journey_id IN (${list})`, ids);
+  const events = await remove('events');
+  await remove('streams');
+  const unitsOfWork = await remove('units_of_work');
+  const workItems = await remove('work_items');
+  await remove('journeys');
+  return { unitsOfWork, events, workItems };
+}

@@ -1,0 +1,166 @@
+import type {
+  ClaimRequest,
+  Clock,
+  Commit,
+  CommitResult,
+  GlobalPosition,
+  JourneyFilter,
+  JourneyRecord,
+  MigrationReport,
+  NewWorkItem,
+  Page,
+  PruneReport,
+  Store,
+  StoredEvent,
+  UnitOfWorkRecord,
+  WorkItem,
+} from '../application/ports.js';
+import { addMillis, type Instant, type Millis, type WorkingStage } from '../domain/index.js';
+import type { Dialect } from './dialect.js';
+import { migrate } from './migrator.js';
+import { appendToStream, eventFromRow, selectEvents } from './sql-events.js';
+import * as readModels from './sql-read-models.js';
+import { prune } from './sql-retention.js';
+import * as queue from './sql-work-queue.js';
+import type { SqlDriver } from './sql.js';
+
+/**
+ * The store, the same on both backends: one SQL driver, one dialect for what differs. Every
+ * commit is one transaction: events, their read models, queued work and a finished work item.
+ */
+export class SqlStore implements Store {
+  readonly backend: 'sqlite' | 'postgres';
+  readonly #driver: SqlDriver;
+  readonly #dialect: Dialect;
+  readonly #clock: Clock;
+
+  constructor(driver: SqlDriver, dialect: Dialect, clock: Clock) {
+    this.backend = dialect.backend;
+    this.#driver = driver;
+    this.#dialect = dialect;
+    this.#clock = clock;
+  }
+
+  commit(commit: Commit): Promise<CommitResult> {
+    const now = this.#now();
+    return this.#driver.transaction(async (session) => {
+      const versions: Record<string, number> = {};
+      const events: StoredEvent[] = [];
+      for (const append of commit.appends) {
+        const result = await appendToStream(session, this.#dialect, append, now);
+        versions[append.streamId] = result.version;
+        events.push(...result.events);
+      }
+      if (commit.complete !== undefined) {
+        await queue.completeItem(session, commit.complete.itemId, commit.complete.leaseOwner);
+      }
+      if (commit.enqueue !== undefined && commit.enqueue.length > 0) {
+        await queue.enqueue(session, commit.enqueue, now);
+      }
+      return { versions, events };
+    });
+  }
+
+  async readStream(streamId: string, afterVersion = 0): Promise<StoredEvent[]> {
+    const rows = await this.#driver.all(
+      `${selectEvents(this.#dialect)} WHERE stream_id = $1 AND version > $2 ORDER BY version`,
+      [streamId, afterVersion],
+    );
+    return rows.map((row) => eventFromRow(row, this.#dialect));
+  }
+
+  async readAll(
+    after: GlobalPosition,
+    limit: number,
+  ): Promise<{ events: StoredEvent[]; next: GlobalPosition }> {
+    const { rows, next } = await this.#dialect.readAll(
+      this.#driver,
+      after,
+      Math.max(1, Math.floor(limit)),
+    );
+    return { events: rows.map((row) => eventFromRow(row, this.#dialect)), next };
+  }
+
+  enqueue(items: readonly NewWorkItem[]): Promise<void> {
+    const now = this.#now();
+    return this.#driver.transaction((session) => queue.enqueue(session, items, now));
+  }
+
+  claim(request: ClaimRequest): Promise<WorkItem[]> {
+    return this.#driver.transaction((session) => queue.claim(session, this.#dialect, request));
+  }
+
+  release(itemId: string, owner: string, dueAt: Instant, error?: string): Promise<void> {
+    return this.#driver.transaction((session) =>
+      queue.releaseItem(session, itemId, owner, dueAt, error),
+    );
+  }
+
+  complete(itemId: string, owner: string): Promise<void> {
+    return this.#driver.transaction((session) => queue.completeItem(session, itemId, owner));
+  }
+
+  extendLease(itemId: string, owner: string, leaseFor: Millis, now: Instant): Promise<boolean> {
+    const expiresAt = addMillis(new Date(now).toISOString(), leaseFor);
+    return this.#driver.transaction((session) =>
+      queue.extendLease(session, itemId, owner, expiresAt),
+    );
+  }
+
+  nextDueAt(): Promise<Instant | null> {
+    return queue.nextDueAt(this.#driver);
+  }
+
+  countQueued(): Promise<number> {
+    return queue.countQueued(this.#driver);
+  }
+
+  findJourney(journeyId: string): Promise<JourneyRecord | null> {
+    return readModels.findJourney(this.#driver, journeyId);
+  }
+
+  findJourneyByClientId(clientId: string): Promise<JourneyRecord | null> {
+    return readModels.findJourneyByClientId(this.#driver, clientId);
+  }
+
+  listJourneys(filter?: JourneyFilter): Promise<Page<JourneyRecord>> {
+    return readModels.listJourneys(this.#driver, this.#dialect, filter);
+  }
+
+  findUnitOfWork(workId: string): Promise<UnitOfWorkRecord | null> {
+    return readModels.findUnitOfWork(this.#driver, workId);
+  }
+
+  findUnitsOfWorkByClientAndStage(
+    clientId: string,
+    stage: WorkingStage,
+  ): Promise<UnitOfWorkRecord[]> {
+    return readModels.findUnitsOfWorkByClientAndStage(this.#driver, clientId, stage);
+  }
+
+  migrate(): Promise<MigrationReport> {
+    return migrate(this.#driver, this.#dialect, () => this.#now());
+  }
+
+  prune(endedBefore: Instant, options: { readonly dryRun?: boolean } = {}): Promise<PruneReport> {
+    return prune(
+      this.#driver,
+      this.#dialect,
+      new Date(endedBefore).toISOString(),
+      options.dryRun ?? false,
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.#driver.all('SELECT 1 AS ok');
+  }
+
+  close(): Promise<void> {
+    return this.#driver.close();
+  }
+
+  /** Instants are normalised so that, stored as text (SQLite), they also sort correctly. */
+  #now(): Instant {
+    return new Date(this.#clock.now()).toISOString();
+  }
+}

@@ -1,0 +1,46 @@
+import type { GlobalPosition } from '../../application/ports.js';
+import type { Dialect, UniqueViolation } from '../dialect.js';
+import { selectEvents } from '../sql-events.js';
+import { placeholders, type Row, type SqlSession } from '../sql.js';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+
+/**
+ * SQLite has one writer at a time and every write transaction takes the lock up front (BEGIN
+ * IMMEDIATE), so positions are handed out in commit order: the global log is read by position
+ * alone, and a claim needs no row locks.
+ */
+export const sqliteDialect: Dialect = {
+  backend: 'sqlite',
+  migrations: SQLITE_MIGRATIONS,
+  async prepareMigration(session: SqlSession) {
+    await session.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+  },
+  claimSql(kindCount: number) {
+    const kinds = kindCount > 0 ? `AND kind IN (${placeholders(kindCount, 5)})` : '';
+    return `UPDATE work_items SET lease_owner = $1, lease_expires_at = $2, available_at = $2, attempts = attempts + 1
+      WHERE id IN (SELECT id FROM work_items WHERE available_at <= $3 ${kinds} ORDER BY available_at, id LIMIT $4)
+      RETURNING *`;
+  },
+  async readAll(session: SqlSession, after: GlobalPosition, limit: number) {
+    const rows = await session.all(
+      `${selectEvents(sqliteDialect)} WHERE position > $1 ORDER BY position LIMIT $2`,
+      [Number(after), limit],
+    );
+    return { rows, next: rows.length > 0 ? String(rows.at(-1)?.position) : after };
+  },
+  positionOf: (row: Row) => String(row.position),
+  extraEventColumns: '',
+  uniqueViolation(error: unknown): UniqueViolation | null {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    if (code !== 'SQLITE_CONSTRAINT_UNIQUE' || typeof message !== 'string') {
+      return null;
+    }
+    if (message.includes('journeys.client_id')) {
+      return 'active_journey';
+    }
+    return message.includes('events.stream_id') ? 'stream_version' : 'other';
+  },
+  bool: (value: boolean) => (value ? 1 : 0),
+};

@@ -1,0 +1,101 @@
+import type { Migration } from '../migration.js';
+
+/**
+ * SQLite schema, forward-only. Instants are ISO-8601 UTC text (they sort as text), JSON is text,
+ * booleans are 0/1. AUTOINCREMENT keeps positions and item ids from ever being reused after a
+ * prune, so a reader's checkpoint never points at a recycled position.
+ */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: '0001_event_store',
+    sql: `
+      CREATE TABLE streams (
+        stream_id   TEXT PRIMARY KEY,
+        stream_type TEXT NOT NULL,
+        journey_id  TEXT NOT NULL,
+        version     INTEGER NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+      CREATE INDEX streams_journey ON streams (journey_id);
+      CREATE TABLE events (
+        position    INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id    TEXT NOT NULL UNIQUE,
+        stream_id   TEXT NOT NULL,
+        stream_type TEXT NOT NULL,
+        version     INTEGER NOT NULL,
+        journey_id  TEXT NOT NULL,
+        type        TEXT NOT NULL,
+        data        TEXT NOT NULL,
+        metadata    TEXT NOT NULL,
+        occurred_at TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        UNIQUE (stream_id, version)
+      );
+      CREATE INDEX events_journey ON events (journey_id);
+    `,
+  },
+  {
+    version: 2,
+    name: '0002_read_models',
+    sql: `
+      CREATE TABLE journeys (
+        journey_id       TEXT PRIMARY KEY,
+        client_id        TEXT NOT NULL,
+        stage            TEXT NOT NULL,
+        status           TEXT NOT NULL,
+        active           INTEGER NOT NULL,
+        playbook_name    TEXT NOT NULL,
+        playbook_version INTEGER NOT NULL,
+        started_at       TEXT NOT NULL,
+        stage_entered_at TEXT NOT NULL,
+        ended_at         TEXT,
+        updated_at       TEXT NOT NULL,
+        version          INTEGER NOT NULL,
+        state            TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX journeys_one_active_per_client ON journeys (client_id) WHERE active = 1;
+      CREATE INDEX journeys_client ON journeys (client_id, started_at);
+      CREATE INDEX journeys_order ON journeys (started_at, journey_id);
+      CREATE INDEX journeys_stage ON journeys (stage, started_at, journey_id);
+      CREATE INDEX journeys_ended ON journeys (ended_at) WHERE active = 0;
+      CREATE TABLE units_of_work (
+        work_id    TEXT PRIMARY KEY,
+        journey_id TEXT NOT NULL,
+        client_id  TEXT NOT NULL,
+        stage      TEXT NOT NULL,
+        purpose    TEXT NOT NULL,
+        status     TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version    INTEGER NOT NULL,
+        state      TEXT NOT NULL
+      );
+      CREATE INDEX units_of_work_client_stage ON units_of_work (client_id, stage, created_at);
+      CREATE INDEX units_of_work_journey ON units_of_work (journey_id);
+    `,
+  },
+  {
+    version: 3,
+    name: '0003_work_queue',
+    sql: `
+      CREATE TABLE work_items (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind             TEXT NOT NULL,
+        key              TEXT UNIQUE,
+        journey_id       TEXT,
+        payload          TEXT NOT NULL,
+        due_at           TEXT NOT NULL,
+        available_at     TEXT NOT NULL,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        lease_owner      TEXT,
+        lease_expires_at TEXT,
+        last_error       TEXT,
+        created_at       TEXT NOT NULL
+      );
+      CREATE INDEX work_items_available ON work_items (available_at, id);
+      CREATE INDEX work_items_journey ON work_items (journey_id);
+    `,
+  },
+];
