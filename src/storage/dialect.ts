@@ -43,5 +43,8 @@ export function instantOf(value: unknown): string {
 
 /** A nullable text column. */
 export function textOrNull(value: unknown): string | null {
-  return value == null ? null : String(value as string | number);
+  if (value == null) {
+    return null;
+  }
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
