@@ -1,0 +1,152 @@
+import {
+  evolveJourney,
+  evolveUnitOfWork,
+  initialJourneyState,
+  initialUnitOfWorkState,
+  type JourneyEvent,
+  type JourneyState,
+  type UnitOfWorkEvent,
+  type UnitOfWorkState,
+  type WorkingStage,
+} from '../domain/index.js';
+import type {
+  Commit,
+  CommitResult,
+  JourneyRecord,
+  NewEvent,
+  NewWorkItem,
+  Page,
+  Store,
+  StoredEvent,
+  UnitOfWorkRecord,
+} from './ports.js';
+
+/** An aggregate's state and the version of the last event folded into it. */
+export interface Loaded<S> {
+  readonly state: S;
+  readonly version: number;
+}
+
+/** What else a save writes in the same transaction. */
+export interface SaveOptions {
+  readonly enqueue?: readonly NewWorkItem[];
+  readonly complete?: NonNullable<Commit['complete']>;
+}
+
+/**
+ * Loads an aggregate from its read-model row (a snapshot at `version`) and folds any events
+ * after it: there should be none, since the row is written in the events' own transaction, but
+ * folding them keeps a load correct even from a row written by an older projection.
+ */
+async function loadWithSnapshot<S, E>(
+  store: Store,
+  streamId: string,
+  snapshot: { state: S; version: number } | null,
+  initial: S,
+  evolve: (state: S, event: E) => S,
+): Promise<Loaded<S>> {
+  const from = snapshot ?? { state: initial, version: 0 };
+  const events = await store.readStream(streamId, from.version);
+  return {
+    state: events.reduce((state, stored) => evolve(state, stored.event as E), from.state),
+    version: from.version + events.length,
+  };
+}
+
+/** Folds a whole stream from its first event: the reference a snapshot must agree with. */
+export async function foldStream<S, E>(
+  store: Store,
+  streamId: string,
+  initial: S,
+  evolve: (state: S, event: E) => S,
+): Promise<Loaded<S>> {
+  const events: StoredEvent[] = await store.readStream(streamId);
+  return {
+    state: events.reduce((state, stored) => evolve(state, stored.event as E), initial),
+    version: events.length,
+  };
+}
+
+/** The specification's JourneyRepository, over the store. */
+export class JourneyRepository {
+  constructor(readonly store: Store) {}
+
+  async load(journeyId: string): Promise<Loaded<JourneyState>> {
+    const row = await this.store.findJourney(journeyId);
+    return loadWithSnapshot<JourneyState, JourneyEvent>(
+      this.store,
+      journeyId,
+      row,
+      initialJourneyState,
+      evolveJourney,
+    );
+  }
+
+  /** Appends with optimistic concurrency; throws ConcurrencyConflictError when outdated. */
+  save(
+    journeyId: string,
+    expectedVersion: number,
+    events: readonly NewEvent<JourneyEvent>[],
+    options: SaveOptions = {},
+  ): Promise<CommitResult> {
+    return this.store.commit({
+      appends: [{ streamId: journeyId, streamType: 'journey', journeyId, expectedVersion, events }],
+      ...options,
+    });
+  }
+
+  findByClientId(clientId: string): Promise<JourneyRecord | null> {
+    return this.store.findJourneyByClientId(clientId);
+  }
+
+  findActiveJourneys(cursor: string | null = null, limit = 100): Promise<Page<JourneyRecord>> {
+    return this.store.listJourneys({ active: true, cursor, limit });
+  }
+
+  listByStage(
+    stage: JourneyRecord['stage'],
+    cursor: string | null = null,
+    limit = 100,
+  ): Promise<Page<JourneyRecord>> {
+    return this.store.listJourneys({ stage, cursor, limit });
+  }
+}
+
+/** The specification's UnitOfWorkRepository, over the store. */
+export class UnitOfWorkRepository {
+  constructor(readonly store: Store) {}
+
+  async load(workId: string): Promise<Loaded<UnitOfWorkState>> {
+    const row = await this.store.findUnitOfWork(workId);
+    return loadWithSnapshot<UnitOfWorkState, UnitOfWorkEvent>(
+      this.store,
+      workId,
+      row,
+      initialUnitOfWorkState,
+      evolveUnitOfWork,
+    );
+  }
+
+  save(
+    workId: string,
+    journeyId: string,
+    expectedVersion: number,
+    events: readonly NewEvent<UnitOfWorkEvent>[],
+    options: SaveOptions = {},
+  ): Promise<CommitResult> {
+    return this.store.commit({
+      appends: [
+        { streamId: workId, streamType: 'unit-of-work', journeyId, expectedVersion, events },
+      ],
+      ...options,
+    });
+  }
+
+  findById(workId: string): Promise<UnitOfWorkRecord | null> {
+    return this.store.findUnitOfWork(workId);
+  }
+
+  findByClientAndStage(clientId: string, stage: WorkingStage): Promise<UnitOfWorkRecord[]> {
+    return this.store.findUnitsOfWorkByClientAndStage(clientId, stage);
+  }
+}
