@@ -1,6 +1,7 @@
 import type {
   Instant,
   JourneyEvent,
+  JourneyState,
   JourneyStatusKind,
   JsonValue,
   Millis,
@@ -8,6 +9,7 @@ import type {
   StartedJourney,
   UnitOfWork,
   UnitOfWorkEvent,
+  UnitOfWorkState,
   UnitOfWorkStatus,
   WorkingStage,
   WorkPurpose,
@@ -86,6 +88,11 @@ export interface StreamAppend {
   /** The version the decision was made against; 0 for a new stream. */
   readonly expectedVersion: number;
   readonly events: readonly NewEvent[];
+  /**
+   * The aggregate's state at `expectedVersion`, as loaded from this store for the decision.
+   * Optional: it spares the store a read; the version check still guards the write.
+   */
+  readonly stateBefore?: JourneyState | UnitOfWorkState;
 }
 
 export const WorkKind = {

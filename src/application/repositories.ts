@@ -82,15 +82,27 @@ export class JourneyRepository {
     );
   }
 
-  /** Appends with optimistic concurrency; throws ConcurrencyConflictError when outdated. */
+  /**
+   * Appends the events decided on `loaded` (a state from `load`, or the initial state at version
+   * 0 for a new journey); throws ConcurrencyConflictError when another writer got there first.
+   */
   save(
     journeyId: string,
-    expectedVersion: number,
+    loaded: Loaded<JourneyState>,
     events: readonly NewEvent<JourneyEvent>[],
     options: SaveOptions = {},
   ): Promise<CommitResult> {
     return this.store.commit({
-      appends: [{ streamId: journeyId, streamType: 'journey', journeyId, expectedVersion, events }],
+      appends: [
+        {
+          streamId: journeyId,
+          streamType: 'journey',
+          journeyId,
+          expectedVersion: loaded.version,
+          stateBefore: loaded.state,
+          events,
+        },
+      ],
       ...options,
     });
   }

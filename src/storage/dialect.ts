@@ -1,6 +1,7 @@
 import type { GlobalPosition } from '../application/ports.js';
+import type { CommitPlan, WrittenEvent } from './commit-plan.js';
 import type { Migration } from './migration.js';
-import type { Row, SqlSession, SqlValue } from './sql.js';
+import type { Row, SqlDriver, SqlSession, SqlValue } from './sql.js';
 
 /** Which unique rule a failed insert broke, when it is one the store turns into a typed error. */
 export type UniqueViolation = 'active_journey' | 'stream_version' | 'other';
@@ -14,6 +15,8 @@ export interface Dialect {
   readonly migrations: readonly Migration[];
   /** Inside the migration transaction: take the cross-process lock, create what must exist. */
   prepareMigration(session: SqlSession): Promise<void>;
+  /** Writes a commit plan atomically; says where each event landed. */
+  executeCommit(driver: SqlDriver, plan: CommitPlan): Promise<WrittenEvent[]>;
   /** Claims due items under a lease; parameters: owner, leaseExpiresAt, now, limit, kinds... */
   claimSql(kindCount: number): string;
   /** Events after `after` in commit order, and the position to continue from. */
@@ -27,6 +30,8 @@ export interface Dialect {
   /** Columns to select with every event beyond the shared ones, e.g. `, tx`. */
   readonly extraEventColumns: string;
   uniqueViolation(error: unknown): UniqueViolation | null;
+  /** The error says a table (e.g. schema_migrations in an empty database) does not exist. */
+  isMissingTable(error: unknown): boolean;
   /** A boolean parameter as the backend stores it. */
   bool(value: boolean): SqlValue;
 }

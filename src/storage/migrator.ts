@@ -50,13 +50,21 @@ export async function migrate(
   };
 }
 
-/** Refuses a database that is newer than the code, or older (it needs `journey migrate`). */
+/**
+ * Reads the schema version without changing anything (0 for an empty database) and refuses a
+ * database newer than the code. An older one is left for the caller to migrate.
+ */
 export async function checkVersion(driver: SqlDriver, dialect: Dialect): Promise<number> {
   const latest = dialect.migrations.at(-1)?.version ?? 0;
-  const current = await driver.transaction(async (session) => {
-    await dialect.prepareMigration(session);
-    return currentVersion(session);
-  });
+  let current: number;
+  try {
+    current = await currentVersion(driver);
+  } catch (error) {
+    if (!dialect.isMissingTable(error)) {
+      throw error;
+    }
+    current = 0;
+  }
   if (current > latest) {
     throw new DatabaseTooNewError(current, latest);
   }

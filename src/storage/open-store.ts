@@ -1,7 +1,7 @@
-import { StorageUnavailableError } from '../application/errors.js';
 import type { Clock, Store } from '../application/ports.js';
 import { parseDatabaseUrl, type DatabaseUrl } from '../config/database-url.js';
 import type { Millis } from '../domain/index.js';
+import { systemClock } from '../runtime/system-clock.js';
 import { checkVersion } from './migrator.js';
 import { postgresDialect } from './postgres/postgres-dialect.js';
 import { PostgresDriver } from './postgres/postgres-driver.js';
@@ -13,7 +13,10 @@ import { SqliteDriver } from './sqlite/sqlite-driver.js';
 export interface StoreOptions {
   /** The store's clock, for `recordedAt` and `updatedAt`. @default the system clock */
   readonly clock?: Clock;
-  /** Apply pending migrations on open; when false, only check the schema version. @default true */
+  /**
+   * Apply pending migrations on open. When false, only refuse a database newer than the code,
+   * and leave an older one for `store.migrate()` (what `journey migrate` does). @default true
+   */
   readonly migrate?: boolean;
   readonly sqlite?: {
     /** `full` survives power loss; `normal` survives process crashes only. @default 'full' */
@@ -26,8 +29,6 @@ export interface StoreOptions {
     readonly poolSize?: number;
   };
 }
-
-export const systemClock: Clock = { now: () => new Date().toISOString() };
 
 /** Opens (and by default migrates) the store named by a `--db` value. */
 export async function openStore(
@@ -56,17 +57,10 @@ export async function openStore(
     if (options.migrate ?? true) {
       await store.migrate();
     } else {
-      const current = await checkVersion(driver, dialect);
-      const latest = dialect.migrations.at(-1)?.version ?? 0;
-      if (current < latest) {
-        throw new StorageUnavailableError(
-          target.backend,
-          target.backend === 'sqlite' ? target.path : target.display,
-          `the schema is at version ${current} of ${latest}: run \`journey migrate\` first`,
-        );
-      }
+      await checkVersion(driver, dialect);
     }
   } catch (error) {
+    // The open failure is what the caller must see; a failure to close on top adds nothing.
     await store.close().catch(() => undefined);
     throw error;
   }

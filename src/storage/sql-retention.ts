@@ -51,27 +51,29 @@ async function removeJourneys(
   ids: readonly string[],
   dryRun: boolean,
 ): Promise<{ unitsOfWork: number; events: number; workItems: number }> {
-  const list = placeholders(ids.length);
-  const count = async (table: string) => {
-    const [row] = await session.all(
-      `SELECT COUNT(*) AS n FROM ${table} WHERE journey_id IN (${list})`,
+  const byJourney = `journey_id IN (${placeholders(ids.length)})`;
+  const units = await session.all(`SELECT work_id FROM units_of_work WHERE ${byJourney}`, ids);
+  // Events are found by stream (the journey's and its units'), through the stream/version key.
+  const streams = [...ids, ...units.map((row) => String(row.work_id))];
+  const byStream = `stream_id IN (${placeholders(streams.length)})`;
+  if (dryRun) {
+    const [events] = await session.all(
+      `SELECT COUNT(*) AS n FROM events WHERE ${byStream}`,
+      streams,
+    );
+    const [items] = await session.all(
+      `SELECT COUNT(*) AS n FROM work_items WHERE ${byJourney}`,
       ids,
     );
-    return Number(row?.n ?? 0);
-  };
-  if (dryRun) {
     return {
-      unitsOfWork: await count('units_of_work'),
-      events: await count('events'),
-      workItems: await count('work_items'),
+      unitsOfWork: units.length,
+      events: Number(events?.n ?? 0),
+      workItems: Number(items?.n ?? 0),
     };
   }
-  const remove = (table: string) =>
-    session.run(`DELETE FROM ${table} WHERE journey_id IN (${list})`, ids);
-  const events = await remove('events');
-  await remove('streams');
-  const unitsOfWork = await remove('units_of_work');
-  const workItems = await remove('work_items');
-  await remove('journeys');
+  const events = await session.run(`DELETE FROM events WHERE ${byStream}`, streams);
+  const unitsOfWork = await session.run(`DELETE FROM units_of_work WHERE ${byJourney}`, ids);
+  const workItems = await session.run(`DELETE FROM work_items WHERE ${byJourney}`, ids);
+  await session.run(`DELETE FROM journeys WHERE ${byJourney}`, ids);
   return { unitsOfWork, events, workItems };
 }

@@ -16,9 +16,10 @@ import type {
   WorkItem,
 } from '../application/ports.js';
 import { addMillis, type Instant, type Millis, type WorkingStage } from '../domain/index.js';
+import { planCommit } from './commit-plan.js';
 import type { Dialect } from './dialect.js';
 import { migrate } from './migrator.js';
-import { appendToStream, eventFromRow, selectEvents } from './sql-events.js';
+import { eventFromRow, selectEvents } from './sql-events.js';
 import * as readModels from './sql-read-models.js';
 import { prune } from './sql-retention.js';
 import * as queue from './sql-work-queue.js';
@@ -41,24 +42,33 @@ export class SqlStore implements Store {
     this.#clock = clock;
   }
 
-  commit(commit: Commit): Promise<CommitResult> {
-    const now = this.#now();
-    return this.#driver.transaction(async (session) => {
-      const versions: Record<string, number> = {};
-      const events: StoredEvent[] = [];
-      for (const append of commit.appends) {
-        const result = await appendToStream(session, this.#dialect, append, now);
-        versions[append.streamId] = result.version;
-        events.push(...result.events);
-      }
-      if (commit.complete !== undefined) {
-        await queue.completeItem(session, commit.complete.itemId, commit.complete.leaseOwner);
-      }
-      if (commit.enqueue !== undefined && commit.enqueue.length > 0) {
-        await queue.enqueue(session, commit.enqueue, now);
-      }
-      return { versions, events };
-    });
+  async commit(commit: Commit): Promise<CommitResult> {
+    const plan = await planCommit(this.#driver, commit, this.#now());
+    const written = await this.#dialect.executeCommit(this.#driver, plan);
+    const positions = new Map(written.map((w) => [`${w.streamId}\u0000${w.version}`, w.position]));
+    const versions: Record<string, number> = {};
+    const events: StoredEvent[] = [];
+    // The caller already has the events: only their places in the log came back.
+    for (const { append, head, events: rows } of plan.appends) {
+      versions[append.streamId] = head.record.version;
+      append.events.forEach((event, index) => {
+        const row = rows[index];
+        events.push({
+          eventId: event.eventId,
+          streamId: append.streamId,
+          streamType: append.streamType,
+          version: row?.version ?? 0,
+          position: positions.get(`${append.streamId}\u0000${row?.version ?? 0}`) ?? '',
+          journeyId: append.journeyId,
+          type: event.event.type,
+          event: event.event,
+          occurredAt: row?.occurred_at ?? event.occurredAt,
+          recordedAt: plan.now,
+          metadata: event.metadata,
+        });
+      });
+    }
+    return { versions, events };
   }
 
   async readStream(streamId: string, afterVersion = 0): Promise<StoredEvent[]> {

@@ -1,7 +1,9 @@
 import type { GlobalPosition } from '../../application/ports.js';
+import type { CommitPlan } from '../commit-plan.js';
 import type { Dialect, UniqueViolation } from '../dialect.js';
 import { selectEvents } from '../sql-events.js';
-import { placeholders, type Row, type SqlSession } from '../sql.js';
+import { placeholders, type Row, type SqlDriver, type SqlSession } from '../sql.js';
+import { executePostgresCommit } from './postgres-commit.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 
 /** A constant first key for our advisory locks; the second is the schema's hash. */
@@ -17,6 +19,8 @@ export function postgresDialect(schema: string): Dialect {
   const dialect: Dialect = {
     backend: 'postgres',
     migrations: POSTGRES_MIGRATIONS,
+    executeCommit: (driver: SqlDriver, plan: CommitPlan) =>
+      executePostgresCommit(driver, dialect, plan),
     async prepareMigration(session: SqlSession) {
       await session.all('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, schema]);
       await session.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
@@ -55,6 +59,7 @@ export function postgresDialect(schema: string): Dialect {
       }
       return constraint === 'events_stream_id_version_key' ? 'stream_version' : 'other';
     },
+    isMissingTable: (error: unknown) => (error as { code?: unknown }).code === '42P01',
     bool: (value: boolean) => value,
   };
   return dialect;

@@ -14,7 +14,7 @@ export function postgresError(thrown: unknown, display: string): Error {
     typeof code === 'string'
       ? REASONS[code]
       : /timeout|terminated/i.test(error.message)
-        ? 'the server did not answer in time'
+        ? 'cannot connect: the server did not answer in time'
         : undefined;
   return reason === undefined
     ? error

@@ -1,7 +1,9 @@
 import type { GlobalPosition } from '../../application/ports.js';
+import type { CommitPlan } from '../commit-plan.js';
 import type { Dialect, UniqueViolation } from '../dialect.js';
 import { selectEvents } from '../sql-events.js';
-import { placeholders, type Row, type SqlSession } from '../sql.js';
+import { placeholders, type Row, type SqlDriver, type SqlSession } from '../sql.js';
+import { writePlan } from '../statement-commit.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 
 /**
@@ -12,6 +14,8 @@ import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 export const sqliteDialect: Dialect = {
   backend: 'sqlite',
   migrations: SQLITE_MIGRATIONS,
+  executeCommit: (driver: SqlDriver, plan: CommitPlan) =>
+    driver.transaction((session) => writePlan(session, sqliteDialect, plan)),
   async prepareMigration(session: SqlSession) {
     await session.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
@@ -42,5 +46,7 @@ export const sqliteDialect: Dialect = {
     }
     return message.includes('events.stream_id') ? 'stream_version' : 'other';
   },
+  isMissingTable: (error: unknown) =>
+    /no such table/.test(String((error as { message?: unknown }).message)),
   bool: (value: boolean) => (value ? 1 : 0),
 };

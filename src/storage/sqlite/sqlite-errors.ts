@@ -30,4 +30,5 @@ const REASONS: readonly (readonly [string, string])[] = [
   ['EPERM', 'permission denied creating the file or its folder'],
   ['EROFS', 'the file system is read-only'],
   ['ENOTDIR', 'a part of the path is not a folder'],
+  ['EEXIST', 'a part of the path is a file, not a folder'],
 ];

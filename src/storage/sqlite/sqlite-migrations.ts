@@ -10,18 +10,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: '0001_event_store',
     sql: `
-      CREATE TABLE streams (
-        stream_id   TEXT PRIMARY KEY,
-        stream_type TEXT NOT NULL,
-        journey_id  TEXT NOT NULL,
-        version     INTEGER NOT NULL,
-        created_at  TEXT NOT NULL,
-        updated_at  TEXT NOT NULL
-      );
-      CREATE INDEX streams_journey ON streams (journey_id);
       CREATE TABLE events (
         position    INTEGER PRIMARY KEY AUTOINCREMENT,
-        event_id    TEXT NOT NULL UNIQUE,
+        event_id    TEXT NOT NULL,
         stream_id   TEXT NOT NULL,
         stream_type TEXT NOT NULL,
         version     INTEGER NOT NULL,
@@ -33,7 +24,6 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         recorded_at TEXT NOT NULL,
         UNIQUE (stream_id, version)
       );
-      CREATE INDEX events_journey ON events (journey_id);
     `,
   },
   {

@@ -1,0 +1,161 @@
+import { ActiveJourneyExistsError, ConcurrencyConflictError } from '../application/errors.js';
+import type { AppendPlan, CommitPlan, HeadRow, WrittenEvent } from './commit-plan.js';
+import type { Dialect } from './dialect.js';
+import * as queue from './sql-work-queue.js';
+import { placeholders, type Row, type SqlSession, type SqlValue } from './sql.js';
+
+/**
+ * Writes a commit plan statement by statement inside the caller's transaction (SQLite, where a
+ * statement costs no network round trip). Says where each event landed.
+ */
+export async function writePlan(
+  session: SqlSession,
+  dialect: Dialect,
+  plan: CommitPlan,
+): Promise<WrittenEvent[]> {
+  if (plan.complete !== undefined) {
+    await queue.completeItem(session, plan.complete.itemId, plan.complete.leaseOwner);
+  }
+  const written: WrittenEvent[] = [];
+  for (const append of plan.appends) {
+    await moveHead(session, dialect, append);
+    const rows = await insertEvents(session, dialect, append);
+    written.push(
+      ...rows.map((row) => ({
+        streamId: String(row.stream_id),
+        version: Number(row.version),
+        position: dialect.positionOf(row),
+      })),
+    );
+  }
+  if (plan.enqueue.length > 0) {
+    await queue.enqueue(session, plan.enqueue, plan.now);
+  }
+  return written;
+}
+
+/** Moves the stream's row from the expected version to the new one: the concurrency check. */
+async function moveHead(session: SqlSession, dialect: Dialect, append: AppendPlan): Promise<void> {
+  const { sql, params } =
+    append.expectedVersion === 0 ? insertHead(dialect, append.head) : updateHead(dialect, append);
+  let moved: number;
+  try {
+    moved = await session.run(sql, params);
+  } catch (error) {
+    if (dialect.uniqueViolation(error) === 'active_journey' && append.head.table === 'journeys') {
+      throw new ActiveJourneyExistsError(append.head.record.clientId);
+    }
+    throw error;
+  }
+  if (moved === 0) {
+    const [row] = await session.all(
+      `SELECT version FROM ${append.head.table} WHERE ${keyOf(append.head)} = $1`,
+      [append.streamId],
+    );
+    throw new ConcurrencyConflictError(
+      append.streamId,
+      append.expectedVersion,
+      row === undefined ? 0 : Number(row.version),
+    );
+  }
+}
+
+async function insertEvents(
+  session: SqlSession,
+  dialect: Dialect,
+  append: AppendPlan,
+): Promise<Row[]> {
+  const params: SqlValue[] = [];
+  const tuples = append.events.map((e) => {
+    const start = params.length + 1;
+    params.push(
+      e.event_id,
+      e.stream_id,
+      e.stream_type,
+      e.version,
+      e.journey_id,
+      e.type,
+      e.data,
+      e.metadata,
+      e.occurred_at,
+      e.recorded_at,
+    );
+    return `(${placeholders(10, start)})`;
+  });
+  return session.all(
+    `INSERT INTO events (event_id, stream_id, stream_type, version, journey_id, type, data, metadata, occurred_at, recorded_at)
+     VALUES ${tuples.join(', ')} RETURNING stream_id, version, position${dialect.extraEventColumns}`,
+    params,
+  );
+}
+
+function keyOf(head: HeadRow): string {
+  return head.table === 'journeys' ? 'journey_id' : 'work_id';
+}
+
+/** The row of a head as column -> value, in one place for insert and update. */
+export function headColumns(dialect: Dialect, head: HeadRow): Record<string, SqlValue> {
+  if (head.table === 'journeys') {
+    const r = head.record;
+    return {
+      journey_id: r.journeyId,
+      client_id: r.clientId,
+      stage: r.stage,
+      status: r.status,
+      active: dialect.bool(r.active),
+      playbook_name: r.playbook.name,
+      playbook_version: r.playbook.version,
+      started_at: r.startedAt,
+      stage_entered_at: r.stageEnteredAt,
+      ended_at: r.endedAt,
+      updated_at: r.updatedAt,
+      version: r.version,
+      state: JSON.stringify(r.state),
+    };
+  }
+  const r = head.record;
+  return {
+    work_id: r.workId,
+    journey_id: r.journeyId,
+    client_id: r.clientId,
+    stage: r.stage,
+    purpose: r.purpose,
+    status: r.status,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+    version: r.version,
+    state: JSON.stringify(r.state),
+  };
+}
+
+function insertHead(dialect: Dialect, head: HeadRow): { sql: string; params: SqlValue[] } {
+  const columns = headColumns(dialect, head);
+  const names = Object.keys(columns);
+  return {
+    sql: `INSERT INTO ${head.table} (${names.join(', ')}) VALUES (${placeholders(names.length)})
+          ON CONFLICT (${keyOf(head)}) DO NOTHING`,
+    params: Object.values(columns),
+  };
+}
+
+/**
+ * Every update writes the state, version and time; the indexed columns only when their value
+ * changes, because SQLite rewrites the index entries of every column an UPDATE sets.
+ */
+const ALWAYS = ['updated_at', 'version', 'state'];
+
+function updateHead(dialect: Dialect, append: AppendPlan): { sql: string; params: SqlValue[] } {
+  const { head, expectedVersion } = append;
+  const set = new Set([...ALWAYS, ...append.changedColumns]);
+  const columns = Object.entries(headColumns(dialect, head)).filter(([name]) => set.has(name));
+  const params = [
+    ...columns.map(([, value]) => value),
+    head.table === 'journeys' ? head.record.journeyId : head.record.workId,
+    expectedVersion,
+  ];
+  return {
+    sql: `UPDATE ${head.table} SET ${columns.map(([name], i) => `${name} = $${i + 1}`).join(', ')}
+          WHERE ${keyOf(head)} = $${columns.length + 1} AND version = $${columns.length + 2}`,
+    params,
+  };
+}
