@@ -17,8 +17,16 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/storage/**/*.test.ts'],
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/storage/**/*.test.ts',
+            'test/crash/**/*.test.ts',
+            'test/cli/**/*.test.ts',
+          ],
+          // Probes PostgreSQL and NATS once; suites read the result with inject('services').
+          globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 30_000,
+          hookTimeout: 30_000,
         },
       },
     ],
