@@ -91,6 +91,11 @@ export default tseslint.config(
     },
   },
   {
+    // The composition root is where adapters meet ports.
+    files: ['src/cli/main.ts'],
+    rules: { 'import-x/no-restricted-paths': 'off' },
+  },
+  {
     // Test helpers return builder shapes that read better inferred than spelled out.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/explicit-module-boundary-types': 'off' },

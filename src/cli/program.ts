@@ -1,6 +1,12 @@
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
+import type { Clock } from '../application/ports.js';
+import { readEnvironment, type Environment } from '../config/env.js';
+import { systemClock } from '../runtime/system-clock.js';
+import { registerMigrateCommand } from './commands/migrate.js';
 import { registerPlaybookCommand } from './commands/playbook.js';
+import { registerPruneCommand } from './commands/prune.js';
 import type { CommandContext } from './context.js';
+import { missingStore, type StoreOpener } from './db-option.js';
 import { version } from './version.js';
 
 /** How the command line is embedded: where it writes and whether it may end the process. */
@@ -12,6 +18,15 @@ export interface ProgramOptions {
    * and embedding. @default false
    */
   readonly exitOverride?: boolean;
+  /** The environment (`JOURNEY_DB`). @default readEnvironment(), i.e. process.env */
+  readonly environment?: Environment;
+  /** Where "now" comes from. @default the system clock */
+  readonly clock?: Clock;
+  /**
+   * Opens the store for the commands that need one (`migrate`, `prune`); the composition root
+   * (main.ts) passes the real one. Without it those commands say so and fail.
+   */
+  readonly openStore?: StoreOpener;
 }
 
 /** The `journey` command line. Each subcommand lives in its own file and registers itself here. */
@@ -35,6 +50,13 @@ export function buildProgram(options: ProgramOptions = {}): Command {
       process.exitCode = exitCode;
     },
   };
+  const settings = {
+    environment: options.environment ?? readEnvironment(),
+    clock: options.clock ?? systemClock,
+    openStore: options.openStore ?? missingStore,
+  };
   registerPlaybookCommand(program, context);
+  registerMigrateCommand(program, context, settings);
+  registerPruneCommand(program, context, settings);
   return program;
 }
