@@ -12,6 +12,7 @@ import {
 } from '../config/database-url.js';
 import type { Environment } from '../config/env.js';
 import type { CommandContext } from './context.js';
+import { errorWriterOf } from './output.js';
 
 /** The options every command that opens the store accepts. */
 export interface DatabaseOptions {
@@ -46,29 +47,6 @@ export function resolveDatabaseUrl(
 /** `sqlite ./data/journeys.db` or `postgres 127.0.0.1:5432/test`: for messages, never a password. */
 export function describeDatabase(url: DatabaseUrl): string {
   return url.backend === 'sqlite' ? `sqlite ${url.path}` : `postgres ${url.display}`;
-}
-
-/** Writes to the command's standard output (captured by tests through `ProgramOptions.output`). */
-export function writerOf(command: Command): (text: string) => void {
-  const output = command.configureOutput();
-  return (text) => {
-    if (output.writeOut === undefined) {
-      process.stdout.write(text);
-    } else {
-      output.writeOut(text);
-    }
-  };
-}
-
-function errorWriterOf(command: Command): (text: string) => void {
-  const output = command.configureOutput();
-  return (text) => {
-    if (output.writeErr === undefined) {
-      process.stderr.write(text);
-    } else {
-      output.writeErr(text);
-    }
-  };
 }
 
 /** What the store commands need from the program around them. */

@@ -7,10 +7,10 @@ import {
   reportingExpectedErrors,
   resolveDatabaseUrl,
   withStore,
-  writerOf,
   type DatabaseOptions,
   type StoreCommandSettings,
 } from '../db-option.js';
+import { writerOf } from '../output.js';
 
 interface MigrateOptions extends DatabaseOptions {
   readonly json?: boolean;

@@ -6,6 +6,7 @@ import { countPlaybook } from '../../playbook/playbook.js';
 import { formatProblem, type PlaybookProblem } from '../../playbook/problems.js';
 import { toPlaybookDocument } from '../../playbook/serialize.js';
 import type { CommandContext } from '../context.js';
+import { writerOf } from '../output.js';
 
 /**
  * `journey playbook validate <file>` and `journey playbook show [file]`: check a playbook before
@@ -67,17 +68,6 @@ export function registerPlaybookCommand(program: Command, context: CommandContex
           : stringify(toPlaybookDocument(result.playbook), { lineWidth: 0 }),
       );
     });
-}
-
-function writerOf(command: Command): (text: string) => void {
-  const output = command.configureOutput();
-  return (text) => {
-    if (output.writeOut === undefined) {
-      process.stdout.write(text);
-    } else {
-      output.writeOut(text);
-    }
-  };
 }
 
 function problemLines(file: string, problems: readonly PlaybookProblem[]): string {

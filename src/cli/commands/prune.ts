@@ -9,10 +9,10 @@ import {
   reportingExpectedErrors,
   resolveDatabaseUrl,
   withStore,
-  writerOf,
   type DatabaseOptions,
   type StoreCommandSettings,
 } from '../db-option.js';
+import { writerOf } from '../output.js';
 
 interface PruneOptions extends DatabaseOptions {
   readonly olderThan: string;
