@@ -242,7 +242,10 @@ export interface WorkQueue {
   complete(itemId: string, owner: string): Promise<void>;
   /** Extends a lease still held; false when it was lost (expired and claimed by another). */
   extendLease(itemId: string, owner: string, leaseFor: Millis, now: Instant): Promise<boolean>;
-  /** The earliest due time among unclaimed items, for a worker deciding how long to sleep. */
+  /**
+   * When the next item becomes claimable (a waiting item's due time, or a claimed item's lease
+   * expiry), for a worker deciding how long to sleep; null when the queue is empty.
+   */
   nextDueAt(): Promise<Instant | null>;
   countQueued(): Promise<number>;
 }
