@@ -91,14 +91,15 @@ export class SqliteDriver implements SqlDriver {
 
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
     return this.#guard(async () => {
-      this.#db.exec('BEGIN IMMEDIATE');
+      // Prepared once: `exec` would parse these on every transaction.
+      this.#statement('BEGIN IMMEDIATE').run();
       try {
         const result = await work(this.#session);
-        this.#db.exec('COMMIT');
+        this.#statement('COMMIT').run();
         return result;
       } catch (error) {
         if (this.#db.inTransaction) {
-          this.#db.exec('ROLLBACK');
+          this.#statement('ROLLBACK').run();
         }
         throw error;
       }
