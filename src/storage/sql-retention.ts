@@ -29,7 +29,7 @@ export async function prune(
       );
       const ids = rows.map((row) => String(row.journey_id));
       if (ids.length > 0) {
-        const counts = await removeJourneys(session, ids, dryRun);
+        const counts = await removeJourneys(session, dialect, ids, dryRun);
         totals.journeys += ids.length;
         totals.unitsOfWork += counts.unitsOfWork;
         totals.events += counts.events;
@@ -48,6 +48,7 @@ export async function prune(
 
 async function removeJourneys(
   session: SqlSession,
+  dialect: Dialect,
   ids: readonly string[],
   dryRun: boolean,
 ): Promise<{ unitsOfWork: number; events: number; workItems: number }> {
@@ -55,7 +56,10 @@ async function removeJourneys(
   const units = await session.all(`SELECT work_id FROM units_of_work WHERE ${byJourney}`, ids);
   // Events are found by stream (the journey's and its units'), through the stream/version key.
   const streams = [...ids, ...units.map((row) => String(row.work_id))];
-  const byStream = `stream_id IN (${placeholders(streams.length)})`;
+  const keepTop = dialect.reusesTopPosition
+    ? ' AND position < (SELECT MAX(position) FROM events)'
+    : '';
+  const byStream = `stream_id IN (${placeholders(streams.length)})${keepTop}`;
   if (dryRun) {
     const [events] = await session.all(
       `SELECT COUNT(*) AS n FROM events WHERE ${byStream}`,

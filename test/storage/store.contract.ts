@@ -926,6 +926,21 @@ export function storeContract(backend: BackendHarness): void {
       expect(again).toMatchObject({ journeys: 0, unitsOfWork: 0, events: 0, workItems: 0 });
       expect(again.journeyIds).toEqual([]);
     });
+
+    it('never hands out a position twice, even after pruning the newest events', async () => {
+      const { store } = await backend.freshDatabase();
+      const ended = JourneyDriver.create(clock).start().cancel();
+      await store.commit({ appends: [ended.append()] });
+      // A relay that has read everything so far keeps this checkpoint across the prune.
+      const { next: checkpoint } = await store.readAll(START, 1000);
+      clock.advance(DAY);
+      await store.prune(clock.now());
+      expect(await store.findJourney(ended.journeyId)).toBeNull();
+      const later = JourneyDriver.create(clock).start();
+      await store.commit({ appends: [later.append()] });
+      const { events } = await store.readAll(checkpoint, 1000);
+      expect(events.map((e) => e.streamId)).toEqual([later.journeyId]);
+    });
   });
 
   describe('opening', () => {

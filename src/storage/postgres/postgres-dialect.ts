@@ -60,6 +60,7 @@ export function postgresDialect(schema: string): Dialect {
       return constraint === 'events_stream_id_version_key' ? 'stream_version' : 'other';
     },
     isMissingTable: (error: unknown) => (error as { code?: unknown }).code === '42P01',
+    reusesTopPosition: false,
     bool: (value: boolean) => value,
   };
   return dialect;

@@ -48,5 +48,6 @@ export const sqliteDialect: Dialect = {
   },
   isMissingTable: (error: unknown) =>
     /no such table/.test(String((error as { message?: unknown }).message)),
+  reusesTopPosition: true,
   bool: (value: boolean) => (value ? 1 : 0),
 };

@@ -2,8 +2,10 @@ import type { Migration } from '../migration.js';
 
 /**
  * SQLite schema, forward-only. Instants are ISO-8601 UTC text (they sort as text), JSON is text,
- * booleans are 0/1. AUTOINCREMENT keeps positions and item ids from ever being reused after a
- * prune, so a reader's checkpoint never points at a recycled position.
+ * booleans are 0/1. Event positions are plain rowids (max + 1): AUTOINCREMENT would write one
+ * more page per commit, and positions only repeat if the newest event is deleted, which pruning
+ * never does (sql-retention.ts). Work-item ids use AUTOINCREMENT: the newest item is deleted
+ * whenever it completes, and a reused id could be completed by a stale lease holder.
  */
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
@@ -11,7 +13,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: '0001_event_store',
     sql: `
       CREATE TABLE events (
-        position    INTEGER PRIMARY KEY AUTOINCREMENT,
+        position    INTEGER PRIMARY KEY,
         event_id    TEXT NOT NULL,
         stream_id   TEXT NOT NULL,
         stream_type TEXT NOT NULL,
