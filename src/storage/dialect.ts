@@ -32,11 +32,8 @@ export interface Dialect {
   uniqueViolation(error: unknown): UniqueViolation | null;
   /** The error says a table (e.g. schema_migrations in an empty database) does not exist. */
   isMissingTable(error: unknown): boolean;
-  /**
-   * Whether deleting the newest event would let the next one take its position again (SQLite
-   * rowids without AUTOINCREMENT); then pruning keeps the newest event, so positions only grow.
-   */
-  readonly reusesTopPosition: boolean;
+  /** Called in a prune's transaction before it deletes events, so positions are never reused. */
+  beforeDeletingEvents(session: SqlSession): Promise<void>;
   /** A boolean parameter as the backend stores it. */
   bool(value: boolean): SqlValue;
 }

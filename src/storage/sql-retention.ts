@@ -56,10 +56,7 @@ async function removeJourneys(
   const units = await session.all(`SELECT work_id FROM units_of_work WHERE ${byJourney}`, ids);
   // Events are found by stream (the journey's and its units'), through the stream/version key.
   const streams = [...ids, ...units.map((row) => String(row.work_id))];
-  const keepTop = dialect.reusesTopPosition
-    ? ' AND position < (SELECT MAX(position) FROM events)'
-    : '';
-  const byStream = `stream_id IN (${placeholders(streams.length)})${keepTop}`;
+  const byStream = `stream_id IN (${placeholders(streams.length)})`;
   if (dryRun) {
     const [events] = await session.all(
       `SELECT COUNT(*) AS n FROM events WHERE ${byStream}`,
@@ -75,6 +72,7 @@ async function removeJourneys(
       workItems: Number(items?.n ?? 0),
     };
   }
+  await dialect.beforeDeletingEvents(session);
   const events = await session.run(`DELETE FROM events WHERE ${byStream}`, streams);
   const unitsOfWork = await session.run(`DELETE FROM units_of_work WHERE ${byJourney}`, ids);
   const workItems = await session.run(`DELETE FROM work_items WHERE ${byJourney}`, ids);

@@ -2,11 +2,12 @@ import { ActiveJourneyExistsError, ConcurrencyConflictError } from '../applicati
 import type { AppendPlan, CommitPlan, HeadRow, WrittenEvent } from './commit-plan.js';
 import type { Dialect } from './dialect.js';
 import * as queue from './sql-work-queue.js';
-import { placeholders, type Row, type SqlSession, type SqlValue } from './sql.js';
+import { placeholders, type SqlSession, type SqlValue } from './sql.js';
 
 /**
- * Writes a commit plan statement by statement inside the caller's transaction (SQLite, where a
- * statement costs no network round trip). Says where each event landed.
+ * Writes a commit plan statement by statement inside the caller's transaction. SQLite only:
+ * there a statement costs no network round trip, and positions are given here (see
+ * insertEvents). PostgreSQL sends the whole plan in one call (postgres-commit.ts).
  */
 export async function writePlan(
   session: SqlSession,
@@ -19,14 +20,7 @@ export async function writePlan(
   const written: WrittenEvent[] = [];
   for (const append of plan.appends) {
     await moveHead(session, dialect, append);
-    const rows = await insertEvents(session, dialect, append);
-    written.push(
-      ...rows.map((row) => ({
-        streamId: String(row.stream_id),
-        version: Number(row.version),
-        position: dialect.positionOf(row),
-      })),
-    );
+    written.push(...(await insertEvents(session, append)));
   }
   if (plan.enqueue.length > 0) {
     await queue.enqueue(session, plan.enqueue, plan.now);
@@ -60,15 +54,21 @@ async function moveHead(session: SqlSession, dialect: Dialect, append: AppendPla
   }
 }
 
-async function insertEvents(
-  session: SqlSession,
-  dialect: Dialect,
-  append: AppendPlan,
-): Promise<Row[]> {
+/**
+ * Inserts a stream's events at the next positions. The write lock is held (BEGIN IMMEDIATE), so
+ * reading the top position and inserting above it cannot race; `log_floor` keeps positions
+ * rising even after a prune deleted the newest events.
+ */
+async function insertEvents(session: SqlSession, append: AppendPlan): Promise<WrittenEvent[]> {
+  const [top] = await session.all(
+    'SELECT MAX(COALESCE((SELECT MAX(position) FROM events), 0), (SELECT position FROM log_floor)) AS top',
+  );
+  const first = Number(top?.top ?? 0) + 1;
   const params: SqlValue[] = [];
-  const tuples = append.events.map((e) => {
+  const tuples = append.events.map((e, index) => {
     const start = params.length + 1;
     params.push(
+      first + index,
       e.event_id,
       e.stream_id,
       e.stream_type,
@@ -80,13 +80,18 @@ async function insertEvents(
       e.occurred_at,
       e.recorded_at,
     );
-    return `(${placeholders(10, start)})`;
+    return `(${placeholders(11, start)})`;
   });
-  return session.all(
-    `INSERT INTO events (event_id, stream_id, stream_type, version, journey_id, type, data, metadata, occurred_at, recorded_at)
-     VALUES ${tuples.join(', ')} RETURNING stream_id, version, position${dialect.extraEventColumns}`,
+  await session.run(
+    `INSERT INTO events (position, event_id, stream_id, stream_type, version, journey_id, type, data, metadata, occurred_at, recorded_at)
+     VALUES ${tuples.join(', ')}`,
     params,
   );
+  return append.events.map((e, index) => ({
+    streamId: e.stream_id,
+    version: e.version,
+    position: String(first + index),
+  }));
 }
 
 function keyOf(head: HeadRow): string {

@@ -60,7 +60,8 @@ export function postgresDialect(schema: string): Dialect {
       return constraint === 'events_stream_id_version_key' ? 'stream_version' : 'other';
     },
     isMissingTable: (error: unknown) => (error as { code?: unknown }).code === '42P01',
-    reusesTopPosition: false,
+    // Identity values are never handed out twice, whatever is deleted.
+    beforeDeletingEvents: () => Promise.resolve(),
     bool: (value: boolean) => value,
   };
   return dialect;

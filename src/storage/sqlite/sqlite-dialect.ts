@@ -48,6 +48,10 @@ export const sqliteDialect: Dialect = {
   },
   isMissingTable: (error: unknown) =>
     /no such table/.test(String((error as { message?: unknown }).message)),
-  reusesTopPosition: true,
+  async beforeDeletingEvents(session: SqlSession) {
+    await session.run(
+      'UPDATE log_floor SET position = MAX(position, COALESCE((SELECT MAX(position) FROM events), 0))',
+    );
+  },
   bool: (value: boolean) => (value ? 1 : 0),
 };

@@ -2,10 +2,11 @@ import type { Migration } from '../migration.js';
 
 /**
  * SQLite schema, forward-only. Instants are ISO-8601 UTC text (they sort as text), JSON is text,
- * booleans are 0/1. Event positions are plain rowids (max + 1): AUTOINCREMENT would write one
- * more page per commit, and positions only repeat if the newest event is deleted, which pruning
- * never does (sql-retention.ts). Work-item ids use AUTOINCREMENT: the newest item is deleted
- * whenever it completes, and a reused id could be completed by a stale lease holder.
+ * booleans are 0/1. Event positions are given by the store under the write lock: above both the
+ * highest position in the table and `log_floor`, which a prune raises before deleting. So a
+ * position is never handed out twice, without AUTOINCREMENT's extra page write on every commit.
+ * Work-item ids use AUTOINCREMENT: the newest item is deleted whenever it completes, and a
+ * reused id could be completed by a stale lease holder.
  */
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
@@ -26,6 +27,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         recorded_at TEXT NOT NULL,
         UNIQUE (stream_id, version)
       );
+      -- The highest position ever handed out before a prune: new positions start above it.
+      CREATE TABLE log_floor (position INTEGER NOT NULL);
+      INSERT INTO log_floor (position) VALUES (0);
     `,
   },
   {
