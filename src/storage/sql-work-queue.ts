@@ -39,13 +39,18 @@ export async function claim(
 ): Promise<WorkItem[]> {
   const now = new Date(request.now).toISOString();
   const kinds = request.kinds ?? [];
-  const rows = await session.all(dialect.claimSql(kinds.length), [
-    request.owner,
-    addMillis(now, request.leaseFor),
-    now,
-    Math.max(1, Math.floor(request.limit)),
-    ...kinds,
-  ]);
+  const rows = await session.all(
+    dialect.claimSql(kinds.length),
+    [
+      request.owner,
+      addMillis(now, request.leaseFor),
+      now,
+      Math.max(1, Math.floor(request.limit)),
+      ...kinds,
+    ],
+    // Workers claim all the time; one prepared statement per shape (number of kinds).
+    `claim_${kinds.length}`,
+  );
   return rows
     .map(itemFromRow)
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || Number(a.id) - Number(b.id));

@@ -8,8 +8,16 @@ export type SqlValue = string | number | boolean | null;
 export type Row = Record<string, unknown>;
 
 export interface SqlSession {
-  /** Runs a statement and returns its rows (for SELECT and `... RETURNING`). */
-  all<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /**
+   * Runs a statement and returns its rows (for SELECT and `... RETURNING`). `prepareAs` names a
+   * statement run very often so the server parses and plans it once per connection (PostgreSQL;
+   * SQLite prepares every statement anyway). Only for fixed SQL text: one name, one text.
+   */
+  all<T extends Row = Row>(
+    sql: string,
+    params?: readonly SqlValue[],
+    prepareAs?: string,
+  ): Promise<T[]>;
   /** Runs a statement and returns how many rows it changed. */
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
   /** Runs several statements without parameters (migrations). */

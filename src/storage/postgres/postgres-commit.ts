@@ -40,11 +40,16 @@ export async function executePostgresCommit(
     created_at: plan.now,
   }));
   try {
-    const rows = await driver.all('SELECT * FROM journey_commit($1::jsonb, $2::jsonb, $3::jsonb)', [
-      JSON.stringify(appends),
-      JSON.stringify(enqueue),
-      plan.complete === undefined ? null : JSON.stringify(plan.complete),
-    ]);
+    const rows = await driver.all(
+      'SELECT * FROM journey_commit($1::jsonb, $2::jsonb, $3::jsonb)',
+      [
+        JSON.stringify(appends),
+        JSON.stringify(enqueue),
+        plan.complete === undefined ? null : JSON.stringify(plan.complete),
+      ],
+      // Prepared: parsing and planning the call on every commit cost a sixth of the throughput.
+      'journey_commit',
+    );
     return rows.map((row) => ({
       streamId: String(row.stream_id),
       version: Number(row.version),

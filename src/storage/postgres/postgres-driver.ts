@@ -13,8 +13,14 @@ export interface PostgresDriverOptions {
 
 function sessionOf(client: pg.Pool | pg.PoolClient): SqlSession {
   return {
-    all: async <T extends Row>(sql: string, params?: readonly SqlValue[]) =>
-      (await client.query<T>(sql, params as SqlValue[] | undefined)).rows,
+    all: async <T extends Row>(sql: string, params?: readonly SqlValue[], prepareAs?: string) => {
+      const values = (params ?? []) as SqlValue[];
+      const result =
+        prepareAs === undefined
+          ? await client.query<T>(sql, values)
+          : await client.query<T>({ name: prepareAs, text: sql, values });
+      return result.rows;
+    },
     run: async (sql, params) =>
       (await client.query(sql, params as SqlValue[] | undefined)).rowCount ?? 0,
     exec: async (sql) => {
@@ -72,8 +78,12 @@ export class PostgresDriver implements SqlDriver {
     return driver;
   }
 
-  all<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
-    return this.#guard(() => this.#session.all<T>(sql, params));
+  all<T extends Row = Row>(
+    sql: string,
+    params?: readonly SqlValue[],
+    prepareAs?: string,
+  ): Promise<T[]> {
+    return this.#guard(() => this.#session.all<T>(sql, params, prepareAs));
   }
 
   run(sql: string, params?: readonly SqlValue[]): Promise<number> {
