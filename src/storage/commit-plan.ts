@@ -1,6 +1,8 @@
 import { ConcurrencyConflictError } from '../application/errors.js';
 import type {
   Commit,
+  DomainEvent,
+  EventMetadata,
   JourneyRecord,
   NewWorkItem,
   StreamAppend,
@@ -40,8 +42,9 @@ export interface EventRow {
   readonly version: number;
   readonly journey_id: string;
   readonly type: string;
-  readonly data: string;
-  readonly metadata: string;
+  /** The event and its metadata as objects; each backend encodes them once, its own way. */
+  readonly data: DomainEvent;
+  readonly metadata: EventMetadata;
   readonly occurred_at: Instant;
   readonly recorded_at: Instant;
 }
@@ -51,8 +54,8 @@ export interface AppendPlan {
   readonly streamId: string;
   readonly expectedVersion: number;
   readonly head: HeadRow;
-  /** Indexed columns whose value this append changes (an update need not touch the others). */
-  readonly changedColumns: readonly string[];
+  /** The state the events were folded onto (the read model at the expected version). */
+  readonly before: JourneyState | UnitOfWorkState;
   readonly events: readonly EventRow[];
 }
 
@@ -96,7 +99,7 @@ export async function planCommit(
       streamId: append.streamId,
       expectedVersion: append.expectedVersion,
       head,
-      changedColumns: changedColumns(head, before.state),
+      before: before.state,
       events: append.events.map((event, index) => ({
         event_id: event.eventId,
         stream_id: append.streamId,
@@ -104,8 +107,8 @@ export async function planCommit(
         version: append.expectedVersion + index + 1,
         journey_id: append.journeyId,
         type: event.event.type,
-        data: JSON.stringify(event.event),
-        metadata: JSON.stringify(event.metadata),
+        data: event.event,
+        metadata: event.metadata,
         occurred_at: new Date(event.occurredAt).toISOString(),
         recorded_at: now,
       })),
@@ -169,7 +172,8 @@ const INDEXED: Readonly<Record<HeadRow['table'], Readonly<Record<string, string>
   units_of_work: { status: 'status' },
 };
 
-function changedColumns(head: HeadRow, before: State): string[] {
+/** Indexed columns whose value an append changes (an update need not touch the others). */
+export function changedColumns(head: HeadRow, before: State): string[] {
   if (before.status === 'none') {
     return Object.keys(INDEXED[head.table]);
   }

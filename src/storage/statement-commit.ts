@@ -1,5 +1,11 @@
 import { ActiveJourneyExistsError, ConcurrencyConflictError } from '../application/errors.js';
-import type { AppendPlan, CommitPlan, HeadRow, WrittenEvent } from './commit-plan.js';
+import {
+  changedColumns,
+  type AppendPlan,
+  type CommitPlan,
+  type HeadRow,
+  type WrittenEvent,
+} from './commit-plan.js';
 import type { Dialect } from './dialect.js';
 import * as queue from './sql-work-queue.js';
 import { placeholders, type SqlSession, type SqlValue } from './sql.js';
@@ -75,8 +81,8 @@ async function insertEvents(session: SqlSession, append: AppendPlan): Promise<Wr
       e.version,
       e.journey_id,
       e.type,
-      e.data,
-      e.metadata,
+      JSON.stringify(e.data),
+      JSON.stringify(e.metadata),
       e.occurred_at,
       e.recorded_at,
     );
@@ -99,7 +105,7 @@ function keyOf(head: HeadRow): string {
 }
 
 /** The row of a head as column -> value, in one place for insert and update. */
-export function headColumns(dialect: Dialect, head: HeadRow): Record<string, SqlValue> {
+export function headColumns(dialect: Dialect, head: HeadRow): Record<string, SqlValue | object> {
   if (head.table === 'journeys') {
     const r = head.record;
     return {
@@ -115,7 +121,7 @@ export function headColumns(dialect: Dialect, head: HeadRow): Record<string, Sql
       ended_at: r.endedAt,
       updated_at: r.updatedAt,
       version: r.version,
-      state: JSON.stringify(r.state),
+      state: r.state,
     };
   }
   const r = head.record;
@@ -129,7 +135,7 @@ export function headColumns(dialect: Dialect, head: HeadRow): Record<string, Sql
     created_at: r.createdAt,
     updated_at: r.updatedAt,
     version: r.version,
-    state: JSON.stringify(r.state),
+    state: r.state,
   };
 }
 
@@ -139,8 +145,13 @@ function insertHead(dialect: Dialect, head: HeadRow): { sql: string; params: Sql
   return {
     sql: `INSERT INTO ${head.table} (${names.join(', ')}) VALUES (${placeholders(names.length)})
           ON CONFLICT (${keyOf(head)}) DO NOTHING`,
-    params: Object.values(columns),
+    params: Object.values(columns).map(asParam),
   };
+}
+
+/** The state column is an object in the head row; SQLite stores it as JSON text. */
+function asParam(value: SqlValue | object): SqlValue {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
 }
 
 /**
@@ -151,10 +162,10 @@ const ALWAYS = ['updated_at', 'version', 'state'];
 
 function updateHead(dialect: Dialect, append: AppendPlan): { sql: string; params: SqlValue[] } {
   const { head, expectedVersion } = append;
-  const set = new Set([...ALWAYS, ...append.changedColumns]);
+  const set = new Set([...ALWAYS, ...changedColumns(head, append.before)]);
   const columns = Object.entries(headColumns(dialect, head)).filter(([name]) => set.has(name));
   const params = [
-    ...columns.map(([, value]) => value),
+    ...columns.map(([, value]) => asParam(value)),
     head.table === 'journeys' ? head.record.journeyId : head.record.workId,
     expectedVersion,
   ];

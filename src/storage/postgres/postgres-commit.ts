@@ -20,16 +20,12 @@ export async function executePostgresCommit(
   plan: CommitPlan,
 ): Promise<WrittenEvent[]> {
   // JSON values travel as JSON (not as strings inside JSON): encoded once here, parsed once there.
-  const appends = plan.appends.map(({ streamId, head, expectedVersion, events, append }) => ({
+  const appends = plan.appends.map(({ streamId, head, expectedVersion, events }) => ({
     streamId,
     table: head.table,
     expectedVersion,
-    row: { ...headColumns(dialect, head), state: head.record.state },
-    events: events.map((row, index) => ({
-      ...row,
-      data: append.events[index]?.event,
-      metadata: append.events[index]?.metadata,
-    })),
+    row: headColumns(dialect, head),
+    events,
   }));
   const enqueue = plan.enqueue.map((item) => ({
     kind: item.kind,
