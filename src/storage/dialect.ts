@@ -3,9 +3,6 @@ import type { CommitPlan, WrittenEvent } from './commit-plan.js';
 import type { Migration } from './migration.js';
 import type { Row, SqlDriver, SqlSession, SqlValue } from './sql.js';
 
-/** Which unique rule a failed insert broke, when it is one the store turns into a typed error. */
-export type UniqueViolation = 'active_journey' | 'stream_version' | 'other';
-
 /**
  * What differs between the backends; everything else is the shared SQL in sql-store.ts. Kept
  * to the few places where SQLite and PostgreSQL truly disagree (kysely's capability idea).
@@ -29,7 +26,8 @@ export interface Dialect {
   positionOf(row: Row): GlobalPosition;
   /** Columns to select with every event beyond the shared ones, e.g. `, tx`. */
   readonly extraEventColumns: string;
-  uniqueViolation(error: unknown): UniqueViolation | null;
+  /** The error is the one-active-journey-per-client index refusing a second active journey. */
+  isActiveJourneyViolation(error: unknown): boolean;
   /** The error says a table (e.g. schema_migrations in an empty database) does not exist. */
   isMissingTable(error: unknown): boolean;
   /** Called in a prune's transaction before it deletes events, so positions are never reused. */

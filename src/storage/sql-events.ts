@@ -4,7 +4,7 @@ import type { Row } from './sql.js';
 
 /** Events as stored rows: the columns every reader selects, and the mapping back. */
 
-export const EVENT_COLUMNS =
+const EVENT_COLUMNS =
   'position, event_id, stream_id, stream_type, version, journey_id, type, data, metadata, occurred_at, recorded_at';
 
 /** The event columns as every reader selects them (the dialect may add its own). */

@@ -42,7 +42,7 @@ async function moveHead(session: SqlSession, dialect: Dialect, append: AppendPla
   try {
     moved = await session.run(sql, params);
   } catch (error) {
-    if (dialect.uniqueViolation(error) === 'active_journey' && append.head.table === 'journeys') {
+    if (dialect.isActiveJourneyViolation(error) && append.head.table === 'journeys') {
       throw new ActiveJourneyExistsError(append.head.record.clientId);
     }
     throw error;

@@ -80,7 +80,7 @@ async function refusal(
       );
     }
   }
-  if (dialect.uniqueViolation(error) === 'active_journey') {
+  if (dialect.isActiveJourneyViolation(error)) {
     const started = plan.appends.find(
       (a) => a.head.table === 'journeys' && a.expectedVersion === 0,
     );

@@ -1,6 +1,6 @@
 import type { GlobalPosition } from '../../application/ports.js';
 import type { CommitPlan } from '../commit-plan.js';
-import type { Dialect, UniqueViolation } from '../dialect.js';
+import type { Dialect } from '../dialect.js';
 import { selectEvents } from '../sql-events.js';
 import { placeholders, type Row, type SqlDriver, type SqlSession } from '../sql.js';
 import { executePostgresCommit } from './postgres-commit.js';
@@ -49,15 +49,9 @@ export function postgresDialect(schema: string): Dialect {
     },
     positionOf: (row: Row) => `${String(row.tx)}-${String(row.position)}`,
     extraEventColumns: ', tx',
-    uniqueViolation(error: unknown): UniqueViolation | null {
+    isActiveJourneyViolation(error: unknown) {
       const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-      if (code !== '23505') {
-        return null;
-      }
-      if (constraint === 'journeys_one_active_per_client') {
-        return 'active_journey';
-      }
-      return constraint === 'events_stream_id_version_key' ? 'stream_version' : 'other';
+      return code === '23505' && constraint === 'journeys_one_active_per_client';
     },
     isMissingTable: (error: unknown) => (error as { code?: unknown }).code === '42P01',
     // Identity values are never handed out twice, whatever is deleted.

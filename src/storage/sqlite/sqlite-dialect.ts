@@ -1,6 +1,6 @@
 import type { GlobalPosition } from '../../application/ports.js';
 import type { CommitPlan } from '../commit-plan.js';
-import type { Dialect, UniqueViolation } from '../dialect.js';
+import type { Dialect } from '../dialect.js';
 import { selectEvents } from '../sql-events.js';
 import { placeholders, type Row, type SqlDriver, type SqlSession } from '../sql.js';
 import { writePlan } from '../statement-commit.js';
@@ -36,15 +36,9 @@ export const sqliteDialect: Dialect = {
   },
   positionOf: (row: Row) => String(row.position),
   extraEventColumns: '',
-  uniqueViolation(error: unknown): UniqueViolation | null {
+  isActiveJourneyViolation(error: unknown) {
     const { code, message } = error as { code?: unknown; message?: unknown };
-    if (code !== 'SQLITE_CONSTRAINT_UNIQUE' || typeof message !== 'string') {
-      return null;
-    }
-    if (message.includes('journeys.client_id')) {
-      return 'active_journey';
-    }
-    return message.includes('events.stream_id') ? 'stream_version' : 'other';
+    return code === 'SQLITE_CONSTRAINT_UNIQUE' && String(message).includes('journeys.client_id');
   },
   isMissingTable: (error: unknown) =>
     /no such table/.test(String((error as { message?: unknown }).message)),
