@@ -84,6 +84,7 @@ export {
   readyTasks,
   runningAttempts,
   settledOutcome,
+  unmetDependencies,
 } from './unit-of-work/progress.js';
 export { parseReferences, validateTemplateReferences } from './unit-of-work/input-template.js';
 export { resolveInput } from './unit-of-work/input-resolve.js';

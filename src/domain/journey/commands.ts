@@ -1,7 +1,7 @@
 import type { ExitCriteriaEvaluation, ExitCriterion } from '../exit-criteria/criterion.js';
 import type { ClientId, CriterionId, JourneyId, TaskId, WorkId } from '../ids.js';
 import type { JsonValue } from '../json.js';
-import type { Instant } from '../time.js';
+import type { Instant, Millis } from '../time.js';
 import type { Actor, EvaluationTrigger, PlaybookRef } from './events.js';
 import type { Stage, WorkingStage } from './stage.js';
 
@@ -104,6 +104,15 @@ export type JourneyCommand =
     }
   | { readonly type: 'retryRollback'; readonly retriedBy: Actor; readonly at: Instant }
   | { readonly type: 'completeRollback'; readonly workId: WorkId; readonly at: Instant }
+  | {
+      /** A timer fired: raise the alert if the stage visit it watches is still unfinished. */
+      readonly type: 'flagOverdue';
+      readonly stage: Stage;
+      /** When the watched visit began; a timer of an earlier visit changes nothing. */
+      readonly enteredAt: Instant;
+      readonly deadline: Millis;
+      readonly at: Instant;
+    }
   | {
       readonly type: 'cancel';
       readonly reason: string;

@@ -1,5 +1,6 @@
 import { domainError, type Decision } from '../errors.js';
 import type { CriterionResult, ExitCriteriaEvaluation } from '../exit-criteria/criterion.js';
+import type { WorkId } from '../ids.js';
 import type { JourneyCommand } from './commands.js';
 import type { JourneyEvent } from './events.js';
 import {
@@ -27,6 +28,9 @@ export function decideJourney(
   }
   if (state.status === 'none') {
     return domainError('JOURNEY_NOT_STARTED', 'The journey has not been started.');
+  }
+  if (command.type === 'flagOverdue') {
+    return flagOverdue(command, state);
   }
   if (isTerminalStage(state.stage)) {
     return domainError(
@@ -451,4 +455,44 @@ function advanceRollback(
         },
       ];
   }
+}
+
+/**
+ * A deadline timer fired. Only a visit still at work is overdue: the timer of an earlier visit,
+ * a finished or failed setup (its failure has its own events), a failed rollback, an ended
+ * journey, or a visit already flagged change nothing.
+ */
+function flagOverdue(command: Command<'flagOverdue'>, state: StartedJourney): JourneyEvent[] {
+  if (
+    state.stage !== command.stage ||
+    state.stageEnteredAt !== command.enteredAt ||
+    (state.overdueSince ?? null) !== null
+  ) {
+    return [];
+  }
+  const workId = unfinishedWork(state);
+  if (workId === undefined) {
+    return [];
+  }
+  return [
+    {
+      type: 'StageTransitionOverdue',
+      stage: state.stage,
+      enteredAt: state.stageEnteredAt,
+      deadline: command.deadline,
+      workId,
+      at: command.at,
+    },
+  ];
+}
+
+function unfinishedWork(state: StartedJourney): WorkId | undefined {
+  if (state.stage === 'rollback') {
+    return state.rollback?.status === 'running' ? state.rollback.workId : undefined;
+  }
+  if (!isWorkingStage(state.stage)) {
+    return undefined;
+  }
+  const setup = state.setups[state.stage];
+  return setup?.status === 'running' ? setup.workId : undefined;
 }

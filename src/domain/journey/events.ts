@@ -1,7 +1,7 @@
 import type { CriterionResult, ExitCriteriaEvaluation } from '../exit-criteria/criterion.js';
 import type { ClientId, CriterionId, JourneyId, TaskId, WorkId } from '../ids.js';
 import type { JsonValue } from '../json.js';
-import type { Instant } from '../time.js';
+import type { Instant, Millis } from '../time.js';
 import type { Stage, WorkingStage } from './stage.js';
 
 /** Which playbook (and which revision of it) a journey follows for its whole life. */
@@ -158,6 +158,20 @@ export interface RollbackCompleted {
   readonly at: Instant;
 }
 
+/**
+ * An alert: the stage transition that began at `enteredAt` (entering a stage and running its
+ * setup, or a rollback) has not finished within its deadline. Raised once per stage visit.
+ */
+export interface StageTransitionOverdue {
+  readonly type: 'StageTransitionOverdue';
+  readonly stage: Stage;
+  readonly enteredAt: Instant;
+  readonly deadline: Millis;
+  /** The unit of work still running, when there is one. */
+  readonly workId: WorkId | null;
+  readonly at: Instant;
+}
+
 export interface JourneyCancelled {
   readonly type: 'JourneyCancelled';
   readonly fromStage: Stage;
@@ -182,6 +196,7 @@ export type JourneyEvent =
   | RollbackFailed
   | RollbackRetried
   | RollbackCompleted
+  | StageTransitionOverdue
   | JourneyCancelled;
 
 export type JourneyEventType = JourneyEvent['type'];
@@ -202,6 +217,7 @@ export const JOURNEY_EVENT_TYPES = [
   'RollbackFailed',
   'RollbackRetried',
   'RollbackCompleted',
+  'StageTransitionOverdue',
   'JourneyCancelled',
 ] as const satisfies readonly JourneyEventType[];
 

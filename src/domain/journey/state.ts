@@ -58,6 +58,8 @@ export interface StartedJourney {
   readonly approvals: readonly ApprovalDecision[];
   /** The latest evaluation of the current stage visit. */
   readonly lastEvaluation: ExitCriteriaEvaluation | null;
+  /** When the current stage visit was flagged overdue (StageTransitionOverdue), else null. */
+  readonly overdueSince?: Instant | null;
   readonly endedAt: Instant | null;
 }
 
@@ -215,6 +217,10 @@ function evolveStarted(state: StartedJourney, event: JourneyEvent): StartedJourn
         }),
         rollback: null,
       };
+    case 'StageTransitionOverdue':
+      return event.enteredAt === state.stageEnteredAt
+        ? { ...state, overdueSince: event.at }
+        : state;
     case 'JourneyCancelled':
       return {
         ...enterStage(state, 'cancelled', event.at, {
@@ -245,6 +251,7 @@ function enterStage(
     stageHistory: [...state.stageHistory, transition],
     approvals: [],
     lastEvaluation: null,
+    overdueSince: null,
   };
 }
 
