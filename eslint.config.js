@@ -18,6 +18,28 @@ const zones = [
     except: ['./domain', './playbook'],
     message: 'playbook/ depends on the domain only.',
   },
+  {
+    target: './src/application',
+    from: [
+      './src/storage',
+      './src/agents',
+      './src/sources',
+      './src/runtime',
+      './src/cli',
+      './src/config',
+    ],
+    message: 'application/ defines ports; adapters implement them, never the reverse.',
+  },
+  {
+    target: ['./src/agents', './src/sources'],
+    from: ['./src/storage', './src/runtime', './src/cli', './src/config'],
+    message: 'agents/ and sources/ are adapters: they depend on application ports and the domain.',
+  },
+  {
+    target: './examples',
+    from: './src',
+    message: 'examples/ stand alone: they show an agent built on the A2A SDK only.',
+  },
 ];
 
 export default tseslint.config(

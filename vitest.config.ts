@@ -22,6 +22,9 @@ export default defineConfig({
             'test/storage/**/*.test.ts',
             'test/crash/**/*.test.ts',
             'test/cli/**/*.test.ts',
+            'test/agents/**/*.test.ts',
+            'test/sources/**/*.test.ts',
+            'test/engine/**/*.test.ts',
           ],
           // Probes PostgreSQL and NATS once; suites read the result with inject('services').
           globalSetup: ['test/support/global-setup.ts'],

@@ -28,6 +28,15 @@ export class ConcurrencyConflictError extends Error {
   }
 }
 
+/**
+ * The database aborted the transaction to resolve a conflict with another one (a deadlock, a
+ * serialization failure). Nothing was written: decide again on fresh state, as for a version
+ * conflict.
+ */
+export class TransactionConflictError extends Error {
+  override readonly name = 'TransactionConflictError';
+}
+
 /** The database already holds an active journey for this client (one at a time). */
 export class ActiveJourneyExistsError extends Error {
   override readonly name = 'ActiveJourneyExistsError';

@@ -102,6 +102,8 @@ export const WorkKind = {
   reaction: 'reaction',
   /** Evaluate a stage's exit criteria again. */
   recheck: 'recheck',
+  /** Check that a stage transition finished within its deadline. */
+  deadline: 'deadline',
   /** Housekeeping: prune history past the retention period. */
   prune: 'prune',
 } as const;

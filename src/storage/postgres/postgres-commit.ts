@@ -3,6 +3,7 @@ import {
   ConcurrencyConflictError,
   LeaseLostError,
   toError,
+  TransactionConflictError,
 } from '../../application/errors.js';
 import type { CommitPlan, WrittenEvent } from '../commit-plan.js';
 import type { Dialect } from '../dialect.js';
@@ -63,6 +64,9 @@ async function refusal(
   error: Error,
 ): Promise<Error> {
   const { code, detail } = error as { code?: unknown; detail?: unknown };
+  if (code === '40P01' || code === '40001') {
+    return new TransactionConflictError(error.message, { cause: error });
+  }
   if (code === 'JO002' && plan.complete !== undefined) {
     return new LeaseLostError(plan.complete.itemId, plan.complete.leaseOwner);
   }

@@ -179,4 +179,88 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    version: 5,
+    name: '0005_commit_locks_streams_first',
+    // Stream heads are locked before the queue is touched. Two commits on one unit of work (two
+    // tasks ending at once) each finish their own item and queue the other's task key: with the
+    // queue first, each waited on the other's item while holding a lock the other needed (a
+    // deadlock). With heads first, the second waits on the head, then fails its version check.
+    sql: `
+      CREATE OR REPLACE FUNCTION journey_commit(p_appends jsonb, p_enqueue jsonb, p_complete jsonb)
+      RETURNS TABLE (stream_id text, version integer, "position" bigint, tx xid8)
+      LANGUAGE plpgsql AS $fn$
+      #variable_conflict use_column
+      DECLARE
+        a jsonb;
+        r jsonb;
+        expected integer;
+      BEGIN
+        FOR a IN SELECT value FROM jsonb_array_elements(p_appends) LOOP
+          r := a->'row';
+          expected := (a->>'expectedVersion')::integer;
+          IF a->>'table' = 'journeys' THEN
+            IF expected = 0 THEN
+              INSERT INTO journeys (journey_id, client_id, stage, status, active, playbook_name, playbook_version,
+                                    started_at, stage_entered_at, ended_at, updated_at, version, state)
+              VALUES (r->>'journey_id', r->>'client_id', r->>'stage', r->>'status', (r->>'active')::boolean,
+                      r->>'playbook_name', (r->>'playbook_version')::integer, (r->>'started_at')::timestamptz,
+                      (r->>'stage_entered_at')::timestamptz, (r->>'ended_at')::timestamptz,
+                      (r->>'updated_at')::timestamptz, (r->>'version')::integer, r->'state')
+              ON CONFLICT (journey_id) DO NOTHING;
+            ELSE
+              UPDATE journeys j
+                 SET stage = r->>'stage', status = r->>'status', active = (r->>'active')::boolean,
+                     stage_entered_at = (r->>'stage_entered_at')::timestamptz,
+                     ended_at = (r->>'ended_at')::timestamptz, updated_at = (r->>'updated_at')::timestamptz,
+                     version = (r->>'version')::integer, state = r->'state'
+               WHERE j.journey_id = r->>'journey_id' AND j.version = expected;
+            END IF;
+          ELSE
+            IF expected = 0 THEN
+              INSERT INTO units_of_work (work_id, journey_id, client_id, stage, purpose, status, created_at,
+                                         updated_at, version, state)
+              VALUES (r->>'work_id', r->>'journey_id', r->>'client_id', r->>'stage', r->>'purpose', r->>'status',
+                      (r->>'created_at')::timestamptz, (r->>'updated_at')::timestamptz,
+                      (r->>'version')::integer, r->'state')
+              ON CONFLICT (work_id) DO NOTHING;
+            ELSE
+              UPDATE units_of_work u
+                 SET status = r->>'status', updated_at = (r->>'updated_at')::timestamptz,
+                     version = (r->>'version')::integer, state = r->'state'
+               WHERE u.work_id = r->>'work_id' AND u.version = expected;
+            END IF;
+          END IF;
+          IF NOT FOUND THEN
+            RAISE EXCEPTION 'stream % is not at version %', a->>'streamId', expected
+              USING ERRCODE = 'JO001', DETAIL = a->>'streamId';
+          END IF;
+          RETURN QUERY
+            INSERT INTO events AS e (event_id, stream_id, stream_type, version, journey_id, type, data, metadata,
+                                     occurred_at, recorded_at)
+            SELECT x.event_id, x.stream_id, x.stream_type, x.version, x.journey_id, x.type, x.data,
+                   x.metadata, x.occurred_at, x.recorded_at
+              FROM jsonb_to_recordset(a->'events') AS x(event_id text, stream_id text, stream_type text,
+                   version integer, journey_id text, type text, data jsonb, metadata jsonb,
+                   occurred_at timestamptz, recorded_at timestamptz)
+            RETURNING e.stream_id, e.version, e.position, e.tx;
+        END LOOP;
+        -- After the stream heads: see migration 0005.
+        IF p_complete IS NOT NULL THEN
+          DELETE FROM work_items w
+           WHERE w.id = (p_complete->>'itemId')::bigint AND w.lease_owner = p_complete->>'leaseOwner';
+          IF NOT FOUND THEN
+            RAISE EXCEPTION 'work item % is no longer leased by %', p_complete->>'itemId', p_complete->>'leaseOwner'
+              USING ERRCODE = 'JO002';
+          END IF;
+        END IF;
+        INSERT INTO work_items (kind, key, journey_id, payload, due_at, available_at, created_at)
+        SELECT x.kind, x.key, x.journey_id, x.payload, x.due_at, x.due_at, x.created_at
+          FROM jsonb_to_recordset(p_enqueue) AS x(kind text, key text, journey_id text, payload jsonb,
+               due_at timestamptz, created_at timestamptz)
+        ON CONFLICT (key) DO NOTHING;
+      END
+      $fn$;
+    `,
+  },
 ];

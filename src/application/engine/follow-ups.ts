@@ -1,0 +1,127 @@
+import {
+  unmetDependencies,
+  type Instant,
+  type JourneyEvent,
+  type UnitOfWorkEvent,
+  type UnitOfWorkState,
+} from '../../domain/index.js';
+import type { NewEvent, NewWorkItem } from '../ports.js';
+import type { Cause } from './changes.js';
+import { deadlineItem, reactionItem, taskAttemptItem } from './work-items.js';
+
+/**
+ * The work that events make necessary (DESIGN.md section 2), queued in the commit that appends
+ * them: that is what makes every reaction durable. Computed from the events and the state after
+ * them, so deciding a commit again (after a conflict) queues the same items under the same keys.
+ */
+
+/** Journey events the engine reacts to; the others are facts for people and the audit trail. */
+const JOURNEY_REACTIONS: ReadonlySet<JourneyEvent['type']> = new Set([
+  'JourneyStarted',
+  'StagePromoted',
+  'StageSetupCompleted',
+  'StageSetupFailed',
+  'ApprovalGranted',
+  'RollbackInitiated',
+  'SnapshotTaken',
+]);
+
+/** Events that start a stage visit, whose transition has a deadline. */
+const VISIT_STARTS: ReadonlySet<JourneyEvent['type']> = new Set([
+  'JourneyStarted',
+  'StagePromoted',
+  'RollbackInitiated',
+]);
+
+const UNIT_REACTIONS: ReadonlySet<UnitOfWorkEvent['type']> = new Set([
+  'UnitOfWorkCompleted',
+  'UnitOfWorkFailed',
+  'UnitOfWorkCancelled',
+]);
+
+export function journeyFollowUps(
+  journeyId: string,
+  events: readonly NewEvent<JourneyEvent>[],
+  cause: Cause,
+  now: Instant,
+  transitionDeadline: number,
+): NewWorkItem[] {
+  const items: NewWorkItem[] = [];
+  for (const { eventId, event } of events) {
+    if (JOURNEY_REACTIONS.has(event.type)) {
+      items.push(
+        reactionItem(
+          journeyId,
+          { eventId, streamId: journeyId, event, correlationId: cause.correlationId },
+          now,
+        ),
+      );
+    }
+    if (VISIT_STARTS.has(event.type)) {
+      const stage =
+        event.type === 'JourneyStarted'
+          ? event.stage
+          : event.type === 'StagePromoted'
+            ? event.toStage
+            : 'rollback';
+      items.push(
+        deadlineItem(
+          { journeyId, stage, enteredAt: event.at, correlationId: cause.correlationId },
+          transitionDeadline,
+        ),
+      );
+    }
+  }
+  return items;
+}
+
+export function unitFollowUps(
+  after: UnitOfWorkState,
+  events: readonly NewEvent<UnitOfWorkEvent>[],
+  cause: Cause,
+  now: Instant,
+): NewWorkItem[] {
+  if (after.status === 'none') {
+    return [];
+  }
+  const items: NewWorkItem[] = [];
+  for (const { eventId, event } of events) {
+    if (UNIT_REACTIONS.has(event.type)) {
+      items.push(
+        reactionItem(
+          after.journeyId,
+          { eventId, streamId: after.workId, event, correlationId: cause.correlationId },
+          now,
+        ),
+      );
+    }
+  }
+  if (after.status !== 'running') {
+    return items;
+  }
+  // Every task that may start, now or at its retry time; keys make repeats harmless.
+  for (const task of after.tasks) {
+    const { execution } = task;
+    const dueAt =
+      execution.status === 'pending' && unmetDependencies(after, task).length === 0
+        ? now
+        : execution.status === 'waiting_retry'
+          ? execution.nextAttemptAt
+          : undefined;
+    if (dueAt !== undefined) {
+      items.push(
+        taskAttemptItem(
+          after.journeyId,
+          {
+            workId: after.workId,
+            taskId: task.taskId,
+            attempt: task.attempts + 1,
+            correlationId: cause.correlationId,
+          },
+          dueAt,
+        ),
+      );
+    }
+  }
+  return items;
+}

@@ -1,0 +1,90 @@
+import { decideJourney, DomainError } from '../../domain/index.js';
+import type { WorkItem } from '../ports.js';
+import { Changes, retryOnConflict, type Cause } from './changes.js';
+import type { EngineContext } from './context.js';
+import { evaluateAutomatically } from './gate.js';
+import { runReaction } from './reactions.js';
+import { runTaskAttempt } from './task-attempt.js';
+import { parsePayload, PAYLOADS, type VisitPayload } from './work-items.js';
+
+/**
+ * Runs one claimed work item to its end: the item is completed (or re-dated) in the commit
+ * that carries its effect. Throws only for what should be tried again later (a database or
+ * network hiccup); the worker then releases the item with a backoff.
+ */
+export async function handleWorkItem(
+  ctx: EngineContext,
+  item: WorkItem,
+  signal: AbortSignal,
+): Promise<void> {
+  switch (item.kind) {
+    case 'task_attempt': {
+      const payload = parsePayload(PAYLOADS.task_attempt, item);
+      return payload instanceof Error
+        ? drop(ctx, item, payload)
+        : runTaskAttempt(ctx, item, payload, signal);
+    }
+    case 'reaction': {
+      const payload = parsePayload(PAYLOADS.reaction, item);
+      return payload instanceof Error ? drop(ctx, item, payload) : runReaction(ctx, item, payload);
+    }
+    case 'recheck': {
+      const payload = parsePayload(PAYLOADS.visit, item);
+      if (payload instanceof Error) {
+        return drop(ctx, item, payload);
+      }
+      await evaluateAutomatically(
+        ctx,
+        payload.journeyId,
+        'recheck',
+        causeOf(payload),
+        item,
+        payload,
+      );
+      return;
+    }
+    case 'deadline': {
+      const payload = parsePayload(PAYLOADS.visit, item);
+      return payload instanceof Error ? drop(ctx, item, payload) : flagOverdue(ctx, item, payload);
+    }
+    case 'prune':
+      return drop(ctx, item, new Error('prune items are run by the retention job, not the engine'));
+  }
+}
+
+/** A stage visit's deadline passed: raise the alert if its transition is still unfinished. */
+async function flagOverdue(ctx: EngineContext, item: WorkItem, visit: VisitPayload): Promise<void> {
+  await retryOnConflict(ctx, async () => {
+    const loaded = await ctx.journeys.load(visit.journeyId);
+    const changes = new Changes(ctx, causeOf(visit), ctx.clock.now());
+    const decision = decideJourney(
+      {
+        type: 'flagOverdue',
+        stage: visit.stage,
+        enteredAt: visit.enteredAt,
+        deadline: ctx.settings.transitionDeadline,
+        at: changes.at,
+      },
+      loaded.state,
+    );
+    if (!(decision instanceof DomainError)) {
+      changes.journey(visit.journeyId, loaded, decision);
+      if (decision.length > 0) {
+        ctx.log.warn('stage transition overdue', {
+          journeyId: visit.journeyId,
+          stage: visit.stage,
+        });
+      }
+    }
+    await changes.commit(item);
+  });
+}
+
+function causeOf(payload: { readonly correlationId: string }): Cause {
+  return { causedBy: 'system', correlationId: payload.correlationId, causationId: null };
+}
+
+async function drop(ctx: EngineContext, item: WorkItem, error: Error): Promise<void> {
+  ctx.log.warn(error.message, { itemId: item.id, kind: item.kind });
+  await ctx.store.complete(item.id, item.leaseOwner);
+}
