@@ -61,7 +61,7 @@ export interface StoreCommandSettings {
 /** Opens a store; `migrate: false` leaves an older schema for `store.migrate()`. */
 export type StoreOpener = (
   url: DatabaseUrl,
-  options: { readonly migrate?: boolean },
+  options: { readonly migrate?: boolean; readonly owner?: boolean },
 ) => Promise<Store>;
 
 /** The opener of a program built without storage (e.g. embedded for playbook checks only). */

@@ -5,6 +5,7 @@ import { systemClock } from '../runtime/system-clock.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerPlaybookCommand } from './commands/playbook.js';
 import { registerPruneCommand } from './commands/prune.js';
+import { registerServeCommand } from './commands/serve.js';
 import type { CommandContext } from './context.js';
 import { missingStore, type StoreOpener } from './db-option.js';
 import { version } from './version.js';
@@ -58,5 +59,6 @@ export function buildProgram(options: ProgramOptions = {}): Command {
   registerPlaybookCommand(program, context);
   registerMigrateCommand(program, context, settings);
   registerPruneCommand(program, context, settings);
+  registerServeCommand(program, context, settings);
   return program;
 }

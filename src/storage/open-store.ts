@@ -9,6 +9,7 @@ import { SqlStore } from './sql-store.js';
 import type { SqlDriver } from './sql.js';
 import { sqliteDialect } from './sqlite/sqlite-dialect.js';
 import { SqliteDriver } from './sqlite/sqlite-driver.js';
+import { acquireOwnerLock, type OwnerLock } from './sqlite/sqlite-owner-lock.js';
 
 export interface StoreOptions {
   /** The store's clock, for `recordedAt` and `updatedAt`. @default the system clock */
@@ -24,6 +25,11 @@ export interface StoreOptions {
     /** How long to wait for another connection's write lock. @default 5000 */
     readonly busyTimeout?: Millis;
   };
+  /**
+   * Open as the engine that owns the database: on SQLite, refuse when another process owns it
+   * (see sqlite-owner-lock.ts); on PostgreSQL, where engines share the work, nothing. @default false
+   */
+  readonly owner?: boolean;
   readonly postgres?: {
     /** Connections in the pool. @default 10 */
     readonly poolSize?: number;
@@ -38,12 +44,20 @@ export async function openStore(
   const target = typeof url === 'string' ? parseDatabaseUrl(url) : url;
   const clock = options.clock ?? systemClock;
   let driver: SqlDriver;
+  let lock: OwnerLock | undefined;
   const dialect = target.backend === 'sqlite' ? sqliteDialect : postgresDialect(target.schema);
   if (target.backend === 'sqlite') {
-    driver = SqliteDriver.open(target.path, {
-      synchronous: options.sqlite?.synchronous ?? 'full',
-      busyTimeout: options.sqlite?.busyTimeout ?? 5_000,
-    });
+    // Before the store is opened: a refused owner must not even migrate the database.
+    lock = options.owner === true ? acquireOwnerLock(target.path) : undefined;
+    try {
+      driver = SqliteDriver.open(target.path, {
+        synchronous: options.sqlite?.synchronous ?? 'full',
+        busyTimeout: options.sqlite?.busyTimeout ?? 5_000,
+      });
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
   } else {
     driver = await PostgresDriver.open({
       connectionString: target.connectionString,
@@ -53,6 +67,9 @@ export async function openStore(
     });
   }
   const store = new SqlStore(driver, dialect, clock);
+  if (lock !== undefined) {
+    releaseOnClose(store, lock);
+  }
   try {
     if (options.migrate ?? true) {
       await store.migrate();
@@ -65,4 +82,18 @@ export async function openStore(
     throw error;
   }
   return store;
+}
+
+/** The owner lock lasts as long as the store: closing the store releases it. */
+function releaseOnClose(store: SqlStore, lock: OwnerLock): void {
+  const close = store.close.bind(store);
+  Object.defineProperty(store, 'close', {
+    value: async () => {
+      try {
+        await close();
+      } finally {
+        lock.release();
+      }
+    },
+  });
 }
