@@ -20,7 +20,7 @@ export interface A2AEngine {
   readonly agents: ExampleAgents;
   readonly playbook: Playbook;
   /** Polls `check` every 25 ms until it returns a value, or fails after `within`. */
-  waitFor<T>(check: () => Promise<T | undefined>, within?: Millis): Promise<T>;
+  readonly waitFor: <T>(check: () => Promise<T | undefined>, within?: Millis) => Promise<T>;
   close(): Promise<void>;
 }
 
@@ -90,7 +90,10 @@ export async function startA2AEngine(
     engine,
     agents,
     playbook,
-    async waitFor<T>(check: () => Promise<T | undefined>, within: Millis = 20_000): Promise<T> {
+    waitFor: async <T>(
+      check: () => Promise<T | undefined>,
+      within: Millis = 20_000,
+    ): Promise<T> => {
       const deadline = Date.now() + within;
       for (;;) {
         const value = await check();
