@@ -94,8 +94,10 @@ forEachBackend((backend) => {
     });
     const hung = byId.install_connectors;
     expect(hung?.status === 'failed' && hung.error.code).toBe('TIMEOUT');
-    await waitFor(async () =>
-      agents.counters.cancels({ intent: 'install_connectors' }).length > 0 ? true : undefined,
+    await waitFor(() =>
+      Promise.resolve(
+        agents.counters.cancels({ intent: 'install_connectors' }).length > 0 ? true : undefined,
+      ),
     );
     expect(
       unit.state.tasks.find((t) => t.taskId === 'capture_search_baseline')?.execution.status,
