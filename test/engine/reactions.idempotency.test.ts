@@ -24,7 +24,7 @@ async function eventCounts(store: Store, journeyId: string): Promise<Record<stri
       'setupWorkId' in event ? event.setupWorkId : undefined,
       'rollbackWorkId' in event ? event.rollbackWorkId : undefined,
     ]) {
-      if (id !== undefined) {
+      if (id !== undefined && id !== null) {
         streams.add(id);
       }
     }
