@@ -34,9 +34,9 @@ export interface SaveOptions {
 }
 
 /**
- * Loads an aggregate from its read-model row (a snapshot at `version`) and folds any events
- * after it: there should be none, since the row is written in the events' own transaction, but
- * folding them keeps a load correct even from a row written by an older projection.
+ * Loads an aggregate from its read-model row, which is its state at the row's version: the row
+ * is written in the same transaction as the events, so it is never behind them. Without a row
+ * (a stream the read model does not know, e.g. one not created yet) the stream is folded.
  */
 async function loadWithSnapshot<S, E>(
   store: Store,
@@ -45,12 +45,10 @@ async function loadWithSnapshot<S, E>(
   initial: S,
   evolve: (state: S, event: E) => S,
 ): Promise<Loaded<S>> {
-  const from = snapshot ?? { state: initial, version: 0 };
-  const events = await store.readStream(streamId, from.version);
-  return {
-    state: events.reduce((state, stored) => evolve(state, stored.event as E), from.state),
-    version: from.version + events.length,
-  };
+  if (snapshot !== null) {
+    return { state: snapshot.state, version: snapshot.version };
+  }
+  return foldStream(store, streamId, initial, evolve);
 }
 
 /** Folds a whole stream from its first event: the reference a snapshot must agree with. */

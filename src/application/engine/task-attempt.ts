@@ -11,6 +11,7 @@ import {
   nextAttemptNumber,
   resolveInput,
   toMillis,
+  type Decision,
   type Instant,
   type JsonValue,
   type SnapshotTaken,
@@ -22,7 +23,7 @@ import {
   type UnitOfWorkEvent,
   type UnitOfWorkState,
 } from '../../domain/index.js';
-import { UnclearDispatchError, type AttemptOutcome } from '../agents.js';
+import { UnclearDispatchError, type AgentTaskRef, type AttemptOutcome } from '../agents.js';
 import type { WorkItem } from '../ports.js';
 import type { Loaded } from '../repositories.js';
 import { Changes, retryOnConflict, type Cause } from './changes.js';
@@ -54,11 +55,6 @@ export async function runTaskAttempt(
   payload: TaskAttemptPayload,
   signal: AbortSignal,
 ): Promise<void> {
-  const cause: Cause = {
-    causedBy: 'system',
-    correlationId: payload.correlationId,
-    causationId: item.key,
-  };
   const loaded = await ctx.units.load(payload.workId);
   const unit = loaded.state;
   const task = unit.status === 'none' ? undefined : findTask(unit, payload.taskId as TaskId);
@@ -66,9 +62,16 @@ export async function runTaskAttempt(
     await ctx.store.complete(item.id, item.leaseOwner);
     return;
   }
+  const scope: AttemptScope = {
+    ctx,
+    item,
+    cause: { causedBy: 'system', correlationId: payload.correlationId, causationId: item.key },
+    loaded: { state: unit, version: loaded.version },
+    task,
+  };
   const { execution } = task;
   if (execution.status === 'running' && execution.attempt === payload.attempt) {
-    await awaitAttempt(ctx, item, cause, unit, task, signal);
+    await awaitAttempt(scope, execution, signal);
     return;
   }
   if (nextAttemptNumber(task) !== payload.attempt) {
@@ -85,26 +88,32 @@ export async function runTaskAttempt(
     await ctx.store.complete(item.id, item.leaseOwner);
     return;
   }
-  await dispatchAttempt(ctx, item, cause, loaded as Loaded<UnitOfWork>, task, signal);
+  await dispatchAttempt(scope, signal);
 }
 
-async function dispatchAttempt(
-  ctx: EngineContext,
-  item: WorkItem,
-  cause: Cause,
-  loaded: Loaded<UnitOfWork>,
-  task: TaskState,
-  signal: AbortSignal,
-): Promise<void> {
-  const unit = loaded.state;
+/** One attempt being worked on: the item that carries it and the unit as last loaded. */
+interface AttemptScope {
+  readonly ctx: EngineContext;
+  readonly item: WorkItem;
+  readonly cause: Cause;
+  readonly loaded: Loaded<UnitOfWork>;
+  readonly task: TaskState;
+}
+
+async function dispatchAttempt(scope: AttemptScope, signal: AbortSignal): Promise<void> {
+  const { ctx, item, task } = scope;
+  const unit = scope.loaded.state;
   const attempt = nextAttemptNumber(task);
   const startedAt = ctx.clock.now();
   const input = resolveInput(task.input, await templateContext(ctx, unit));
   if (!input.ok) {
     // A reference that does not resolve will not resolve on a retry either.
-    await record(ctx, item, cause, unit.workId, unit.journeyId, task.taskId, attempt, startedAt, {
-      status: 'failed',
-      failure: { message: `input: ${input.error}`, code: 'INPUT_UNRESOLVED', retryable: false },
+    await record(scope, attempt, {
+      startedAt,
+      outcome: {
+        status: 'failed',
+        failure: { message: `input: ${input.error}`, code: 'INPUT_UNRESOLVED', retryable: false },
+      },
     });
     return;
   }
@@ -146,68 +155,34 @@ async function dispatchAttempt(
     }
     throw error;
   }
-  if (result.status === 'running') {
-    const started = await retryOnConflict(ctx, async () => {
-      const current = await ctx.units.load(unit.workId);
-      const events = decideUnitOfWork(
-        {
-          type: 'startTask',
-          taskId: task.taskId,
-          agentId: asAgentId(result.agentId),
-          agentTaskId: result.agentTaskId,
-          at: startedAt,
-        },
-        current.state,
-      );
-      if (events instanceof DomainError) {
-        return false;
-      }
-      const changes = new Changes(ctx, cause, ctx.clock.now());
-      changes.unit(unit.workId, unit.journeyId, current, events);
-      await changes.commit();
-      return true;
-    });
-    if (!started) {
-      // The unit was cancelled (or the attempt superseded) while we sent it: stop it there too.
-      await ctx.agents.cancel({ agentId: result.agentId, agentTaskId: result.agentTaskId });
-      await ctx.store.complete(item.id, item.leaseOwner);
-      return;
-    }
-    await ctx.store.release(item.id, item.leaseOwner, nextPoll(ctx, item, startedAt, task));
+  if (result.status !== 'running') {
+    await record(scope, attempt, { startedAt, agentId: result.agentId, outcome: result });
     return;
   }
-  await record(
-    ctx,
-    item,
-    cause,
-    unit.workId,
-    unit.journeyId,
-    task.taskId,
-    attempt,
-    startedAt,
-    result,
-    {
-      agentId: result.agentId,
-    },
+  const ref = { agentId: result.agentId, agentTaskId: result.agentTaskId };
+  const started = await commitOnUnit(scope, false, (state) =>
+    decideUnitOfWork(
+      { type: 'startTask', taskId: task.taskId, ...agentOf(ref), at: startedAt },
+      state,
+    ),
   );
+  if (!started) {
+    // The unit was cancelled (or the attempt superseded) while we sent it: stop it there too.
+    await ctx.agents.cancel(ref);
+    await ctx.store.complete(item.id, item.leaseOwner);
+    return;
+  }
+  await ctx.store.release(item.id, item.leaseOwner, nextPoll(scope, startedAt));
 }
 
 async function awaitAttempt(
-  ctx: EngineContext,
-  item: WorkItem,
-  cause: Cause,
-  unit: UnitOfWork,
-  task: TaskState,
+  scope: AttemptScope,
+  execution: Extract<TaskState['execution'], { status: 'running' }>,
   signal: AbortSignal,
 ): Promise<void> {
-  const execution = task.execution;
-  if (execution.status !== 'running') {
-    return;
-  }
+  const { ctx, item, task } = scope;
   const { attempt, agentId, agentTaskId, startedAt } = execution;
-  const deadline = addMillis(startedAt, task.timeout);
-  const finish = (outcome: AttemptOutcome) =>
-    record(ctx, item, cause, unit.workId, unit.journeyId, task.taskId, attempt, null, outcome);
+  const finish = (outcome: AttemptOutcome) => record(scope, attempt, { outcome });
   if (agentId === undefined || agentTaskId === undefined) {
     await finish({
       status: 'failed',
@@ -220,7 +195,7 @@ async function awaitAttempt(
     return;
   }
   const ref = { agentId, agentTaskId };
-  if (toMillis(ctx.clock.now()) >= toMillis(deadline)) {
+  if (toMillis(ctx.clock.now()) >= toMillis(addMillis(startedAt, task.timeout))) {
     await ctx.agents.cancel(ref);
     await finish({
       status: 'failed',
@@ -234,7 +209,7 @@ async function awaitAttempt(
   }
   const polled = await ctx.agents.poll(ref, signal);
   if (polled.status === 'running') {
-    await ctx.store.release(item.id, item.leaseOwner, nextPoll(ctx, item, startedAt, task));
+    await ctx.store.release(item.id, item.leaseOwner, nextPoll(scope, startedAt));
     return;
   }
   await finish(polled);
@@ -246,54 +221,79 @@ async function awaitAttempt(
  * is dropped: the unit's own events already say what happened.
  */
 async function record(
-  ctx: EngineContext,
-  item: WorkItem,
-  cause: Cause,
-  workId: string,
-  journeyId: string,
-  taskId: TaskId,
+  scope: AttemptScope,
   attempt: number,
-  startedAt: Instant | null,
-  outcome: AttemptOutcome,
-  agent: { readonly agentId?: string } = {},
+  report: {
+    readonly outcome: AttemptOutcome;
+    /** Present when the dispatch itself ended the attempt: its start is recorded too. */
+    readonly startedAt?: Instant;
+    readonly agentId?: string;
+  },
 ): Promise<void> {
-  await retryOnConflict(ctx, async () => {
-    const current = await ctx.units.load(workId);
+  const { ctx, task } = scope;
+  const { taskId } = task;
+  await commitOnUnit(scope, true, (state) => {
     const at = ctx.clock.now();
     const commands: UnitOfWorkCommand[] = [];
-    if (startedAt !== null) {
+    if (report.startedAt !== undefined) {
       commands.push({
         type: 'startTask',
         taskId,
-        ...(agent.agentId === undefined ? {} : { agentId: asAgentId(agent.agentId) }),
-        at: startedAt,
+        ...(report.agentId === undefined ? {} : { agentId: asAgentId(report.agentId) }),
+        at: report.startedAt,
       });
     }
+    const { outcome } = report;
     commands.push(
       outcome.status === 'succeeded'
         ? { type: 'completeTask', taskId, attempt, output: outcome.output, at }
         : { type: 'failTask', taskId, attempt, failure: outcome.failure, at, random: ctx.random() },
     );
-    const events = decideAll(current.state, commands);
-    const changes = new Changes(ctx, cause, at);
-    if (events !== undefined) {
-      changes.unit(workId, journeyId, current, events);
-    }
-    await changes.commit(item);
+    return decideAll(state, commands);
   });
 }
 
-/** Decides commands in turn on the evolving state; undefined when any is refused. */
+/**
+ * Decides on the unit and commits, finishing the item when `finishItem`. The first try uses the
+ * state loaded at the start of the item; a lost race reloads. Returns false when the unit
+ * refused (nothing written but the item's completion).
+ */
+async function commitOnUnit(
+  scope: AttemptScope,
+  finishItem: boolean,
+  decide: (state: UnitOfWorkState) => Decision<UnitOfWorkEvent>,
+): Promise<boolean> {
+  const { ctx, item, cause } = scope;
+  const { workId, journeyId } = scope.loaded.state;
+  let loaded: Loaded<UnitOfWorkState> | undefined = scope.loaded;
+  return retryOnConflict(ctx, async () => {
+    const current = loaded ?? (await ctx.units.load(workId));
+    loaded = undefined;
+    const decision = decide(current.state);
+    const changes = new Changes(ctx, cause, ctx.clock.now());
+    if (!(decision instanceof DomainError)) {
+      changes.unit(workId, journeyId, current, decision);
+    }
+    await changes.commit(finishItem ? item : undefined);
+    return !(decision instanceof DomainError);
+  });
+}
+
+function agentOf(ref: AgentTaskRef) {
+  return { agentId: asAgentId(ref.agentId), agentTaskId: ref.agentTaskId };
+}
+
+/** Decides commands in turn on the evolving state; the first refusal refuses them all. */
 function decideAll(
   state: UnitOfWorkState,
   commands: readonly UnitOfWorkCommand[],
-): UnitOfWorkEvent[] | undefined {
+): Decision<UnitOfWorkEvent> {
   const events: UnitOfWorkEvent[] = [];
   let current = state;
   for (const command of commands) {
     const decision = decideUnitOfWork(command, current);
     if (decision instanceof DomainError) {
-      return undefined;
+      return decision;
     }
     events.push(...decision);
     current = decision.reduce(evolveUnitOfWork, current);
@@ -302,12 +302,7 @@ function decideAll(
 }
 
 /** Polls back off (first after `pollInitial`, doubling to `pollMax`) and never pass the deadline. */
-function nextPoll(
-  ctx: EngineContext,
-  item: WorkItem,
-  startedAt: Instant,
-  task: TaskState,
-): Instant {
+function nextPoll({ ctx, item, task }: AttemptScope, startedAt: Instant): Instant {
   const { pollInitial, pollMax } = ctx.settings;
   const now = ctx.clock.now();
   const delay = Math.min(pollMax, pollInitial * 2 ** Math.max(0, item.attempts - 1));
