@@ -87,4 +87,33 @@ forEachBackend((backend) => {
       trigger: 'promotion',
     });
   });
+
+  it('re-checks a failing gate every recheckInterval and promotes once it passes', async () => {
+    const { store } = await backend.freshDatabase();
+    const { clock } = backend;
+    const { engine, agents, settle } = await startTestEngine(store, clock);
+    agents.setMetric('measure_search_quality', 75);
+    const { journeyId } = await engine.orchestrator.startJourney({ clientId: 'acme-4' }, admin);
+    await settle();
+    await engine.orchestrator.approve(
+      'acme-4',
+      { criterionId: 'demo_approved', role: 'client' },
+      admin,
+    );
+    await settle();
+    expect((await store.findJourney(journeyId))?.stage).toBe('sandbox');
+
+    // Two re-checks (5 min apart) still fail; the quality is fixed; the next one promotes.
+    await settle({ maxAdvance: 10 * 60_000 });
+    agents.setMetric('measure_search_quality', 88);
+    await settle({ maxAdvance: 5 * 60_000 });
+    const record = await store.findJourney(journeyId);
+    expect(record?.stage).not.toBe('sandbox');
+    const triggers = (await store.readStream(journeyId)).flatMap((e) =>
+      e.event.type === 'ExitCriteriaEvaluated' && e.event.stage === 'sandbox'
+        ? [e.event.trigger]
+        : [],
+    );
+    expect(triggers).toEqual(['setup_completed', 'approval', 'recheck', 'recheck', 'recheck']);
+  });
 });

@@ -146,4 +146,38 @@ forEachBackend((backend) => {
     expect((await store.findJourney(journeyId))?.stage).toBe('cancelled');
     expect(await store.countQueued()).toBe(0);
   });
+
+  it('leaves a failed rollback visible in the rollback stage until it is retried', async () => {
+    const { store } = await backend.freshDatabase();
+    const { clock } = backend;
+    const playbook = await playbookWith('pilot', { autoPromote: false });
+    const { engine, agents, settle } = await startTestEngine(store, clock, { playbook });
+    const { journeyId } = await engine.orchestrator.startJourney({ clientId: 'eps-1' }, admin);
+    await settle();
+    await engine.orchestrator.approve(
+      'eps-1',
+      { criterionId: 'demo_approved', role: 'client' },
+      admin,
+    );
+    await settle();
+    agents.fail('teardown_dataset', Number.POSITIVE_INFINITY, false);
+    await engine.orchestrator.initiateRollback('eps-1', { reason: 'pilot users unhappy' }, admin);
+    await settle({ maxAdvance: HOUR });
+
+    let record = await store.findJourney(journeyId);
+    expect(record?.stage).toBe('rollback');
+    expect(record?.state.rollback).toMatchObject({
+      status: 'failed',
+      reason: 'pilot users unhappy',
+    });
+    expect(record?.state.rollback?.error).toContain('teardown_dataset');
+
+    agents.heal('teardown_dataset');
+    await engine.orchestrator.retryFailedTasks(record?.state.rollback?.workId ?? '', admin);
+    await settle({ maxAdvance: HOUR });
+    record = await store.findJourney(journeyId);
+    expect(record?.stage).toBe('sandbox');
+    const types = (await store.readStream(journeyId)).map((e) => e.type);
+    expect(types.slice(-3)).toEqual(['RollbackFailed', 'RollbackRetried', 'RollbackCompleted']);
+  });
 });
