@@ -97,7 +97,9 @@ export class InProcessAgentGateway implements AgentGateway {
       entry.outcome = outcome;
       return outcome;
     });
-    const outcome = await Promise.race([settled, waitFor(this.syncWait, signal)]);
+    const wait = waitFor(this.syncWait, signal);
+    const outcome = await Promise.race([settled, wait.elapsed]);
+    wait.cancel();
     if (outcome === undefined) {
       return { status: 'running', agentId: found.agentId, agentTaskId };
     }
@@ -176,19 +178,27 @@ async function run(
   }
 }
 
-/** Resolves with undefined after `ms`, or at once when `signal` aborts. */
-function waitFor(ms: number, signal: AbortSignal): Promise<undefined> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve(undefined);
-      return;
-    }
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done(): void {
+/**
+ * Resolves `elapsed` with undefined after `ms`, or at once when `signal` aborts. `cancel` drops
+ * the timer and the listener: many dispatches share one signal, so none may leave one behind.
+ */
+function waitFor(
+  ms: number,
+  signal: AbortSignal,
+): { elapsed: Promise<undefined>; cancel: () => void } {
+  let done: () => void = () => undefined;
+  const elapsed = new Promise<undefined>((resolve) => {
+    const timer = setTimeout(finish, ms);
+    signal.addEventListener('abort', finish, { once: true });
+    function finish(): void {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
+      signal.removeEventListener('abort', finish);
       resolve(undefined);
+    }
+    done = finish;
+    if (signal.aborted) {
+      finish();
     }
   });
+  return { elapsed, cancel: () => done() };
 }
