@@ -10,6 +10,8 @@ export const ProblemKind = {
   schema: 'schema',
   /** The values are well-formed but do not fit together (DAG, references, comparators). */
   semantic: 'semantic',
+  /** A live agent cannot serve a task (`validate --check-agents` reads their A2A cards). */
+  agents: 'agents',
 } as const;
 export type ProblemKind = (typeof ProblemKind)[keyof typeof ProblemKind];
 

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
+import { A2AAgentGateway } from '../../agents/a2a/index.js';
 import { defaultPlaybookPath } from '../../playbook/default.js';
 import { loadPlaybookFile, type PlaybookResult } from '../../playbook/load.js';
-import { countPlaybook } from '../../playbook/playbook.js';
+import { countPlaybook, type Playbook } from '../../playbook/playbook.js';
 import { formatProblem, type PlaybookProblem } from '../../playbook/problems.js';
 import { toPlaybookDocument } from '../../playbook/serialize.js';
 import type { CommandContext } from '../context.js';
@@ -24,8 +25,16 @@ export function registerPlaybookCommand(program: Command, context: CommandContex
     .description('Load a playbook and report every problem in it (exit code 1 when there is any).')
     .argument('<file>', 'the playbook YAML file')
     .option('--json', 'print the result as JSON')
-    .action(async (file: string, options: { json?: boolean }, command: Command) => {
-      const result = await loadPlaybookFile(file);
+    .option(
+      '--check-agents',
+      "also ask the playbook's agents (their A2A cards) whether every task's intent is served, once and unambiguously",
+    )
+    .action(async (file: string, options: ValidateOptions, command: Command) => {
+      const loaded = await loadPlaybookFile(file);
+      const result =
+        loaded.ok && options.checkAgents === true
+          ? await withAgentProblems(file, loaded.playbook)
+          : loaded;
       const write = writerOf(command);
       if (options.json === true) {
         write(`${JSON.stringify(validationJson(result), null, 2)}\n`);
@@ -68,6 +77,38 @@ export function registerPlaybookCommand(program: Command, context: CommandContex
           : stringify(toPlaybookDocument(result.playbook), { lineWidth: 0 }),
       );
     });
+}
+
+interface ValidateOptions {
+  readonly json?: boolean;
+  readonly checkAgents?: boolean;
+}
+
+/** The playbook's tasks checked against the live agents' cards (the gateway's `check`). */
+async function withAgentProblems(file: string, playbook: Playbook): Promise<PlaybookResult> {
+  const gateway = new A2AAgentGateway(
+    Object.fromEntries(Object.entries(playbook.agents).map(([id, { url }]) => [id, { url }])),
+  );
+  try {
+    const problems: PlaybookProblem[] = [];
+    for (const [stage, plan] of Object.entries(playbook.stages)) {
+      for (const purpose of ['setup', 'rollback'] as const) {
+        for (const [index, task] of plan[purpose].tasks.entries()) {
+          for (const message of await gateway.check([task])) {
+            problems.push({
+              kind: 'agents',
+              source: file,
+              path: `stages.${stage}.${purpose}.tasks[${index}]`,
+              message,
+            });
+          }
+        }
+      }
+    }
+    return problems.length === 0 ? { ok: true, playbook } : { ok: false, problems };
+  } finally {
+    await gateway.close();
+  }
 }
 
 function problemLines(file: string, problems: readonly PlaybookProblem[]): string {
