@@ -25,6 +25,7 @@ export default defineConfig({
             'test/agents/**/*.test.ts',
             'test/sources/**/*.test.ts',
             'test/engine/**/*.test.ts',
+            'test/http/**/*.test.ts',
           ],
           // Probes PostgreSQL and NATS once; suites read the result with inject('services').
           globalSetup: ['test/support/global-setup.ts'],

@@ -24,7 +24,8 @@ export function decodeCursor(text: string): JourneyCursor {
       value.every((part) => typeof part === 'string')
     ) {
       const [startedAt, journeyId] = value as [string, string];
-      if (!Number.isNaN(Date.parse(startedAt))) {
+      // Only the canonical ISO form this module writes: anything else would reach the SQL.
+      if (!Number.isNaN(Date.parse(startedAt)) && new Date(startedAt).toISOString() === startedAt) {
         return { startedAt, journeyId };
       }
     }

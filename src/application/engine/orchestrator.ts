@@ -222,6 +222,55 @@ export class JourneyOrchestrator {
     });
   }
 
+  /**
+   * Cancels a unit of work (its running attempts are cancelled at their agents by the
+   * UnitOfWorkCancelled reaction). When its journey is waiting for it, the journey records the
+   * outcome in the same commit, as a failure: a setup as StageSetupFailed (so a pilot or
+   * production stage whose playbook says `rollbackOnFailure` rolls back, and any stage shows
+   * `blocked`), a rollback as RollbackFailed. A cancelled unit cannot be retried: the way on is
+   * a rollback or cancelling the journey.
+   */
+  async cancelUnitOfWork(
+    workId: string,
+    request: { readonly reason: string },
+    by: Requester,
+  ): Promise<UnitOfWorkState> {
+    const cause = this.cause(by);
+    return retryOnConflict(this.ctx, async () => {
+      const unit = await this.ctx.units.load(workId);
+      if (unit.state.status === 'none') {
+        throw domainError('UNIT_NOT_FOUND', `There is no unit of work ${workId}.`, { workId });
+      }
+      const { journeyId, purpose } = unit.state;
+      const journey = await this.ctx.journeys.load(journeyId);
+      const changes = new Changes(this.ctx, cause, this.ctx.clock.now());
+      const reason = `cancelled by ${by.actor}: ${request.reason}`;
+      const unitEvents = eventsOrThrow(
+        decideUnitOfWork({ type: 'cancel', reason: request.reason, at: changes.at }, unit.state),
+      );
+      const after = changes.unit(workId, journeyId, unit, unitEvents);
+      const cancelledTaskIds = unitEvents.flatMap((event) =>
+        event.type === 'UnitOfWorkCancelled' ? event.cancelledTaskIds : [],
+      );
+      const journeyCommand: JourneyCommand =
+        purpose === 'setup'
+          ? {
+              type: 'recordSetupFailed',
+              workId: asWorkId(workId),
+              failedTaskIds: cancelledTaskIds,
+              at: changes.at,
+            }
+          : { type: 'failRollback', workId: asWorkId(workId), error: reason, at: changes.at };
+      // A refusal means the journey is not waiting for this unit (it moved on): the unit alone ends.
+      const decision = decideJourney(journeyCommand, journey.state);
+      if (!(decision instanceof DomainError)) {
+        changes.journey(journeyId, journey, decision);
+      }
+      await changes.commit();
+      return after;
+    });
+  }
+
   /** The client's active journey, else its latest; refused when the client has none. */
   async requireJourney(clientId: string): Promise<JourneyRecord> {
     const record = await this.ctx.store.findJourneyByClientId(clientId);

@@ -1,6 +1,15 @@
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../../application/errors.js';
+import type { DatabaseUrl } from '../../config/database-url.js';
+import {
+  assertSafeBinding,
+  ensureLocalAdminToken,
+  LOCAL_ADMIN_NAME,
+} from '../../http/local-access.js';
+import { startApiServer } from '../../http/server.js';
+import { ApiTokens, parseApiTokens } from '../../http/tokens.js';
 import { loadDefaultPlaybook, loadPlaybookFile, type Playbook } from '../../playbook/index.js';
 import { formatProblem } from '../../playbook/problems.js';
 import { createLogger, engineLog, LOG_LEVELS, type LogLevel } from '../../runtime/logger.js';
@@ -14,9 +23,12 @@ import {
   type DatabaseOptions,
   type StoreCommandSettings,
 } from '../db-option.js';
+import { version } from '../version.js';
 import { parseRetention } from './prune.js';
 
 interface ServeOptions extends DatabaseOptions {
+  readonly host: string;
+  readonly port: number;
   readonly playbook: string[];
   readonly concurrency: number;
   readonly prometheusUrl?: string;
@@ -36,7 +48,11 @@ export function registerServeCommand(
 ): void {
   const serve = program
     .command('serve')
-    .description('Run the orchestration engine (reactions, task attempts, gates, retention).')
+    .description(
+      'Run the orchestration engine (reactions, task attempts, gates, retention) and the HTTP API.',
+    )
+    .option('--host <address>', 'where the HTTP API listens', '127.0.0.1')
+    .option('--port <n>', 'the HTTP API port (0: any free port)', port, 7400)
     .option(
       '--playbook <file>',
       'load this playbook (repeatable; the first is the default for new journeys; the shipped default is always loaded)',
@@ -63,8 +79,17 @@ export function registerServeCommand(
         '--transition-deadline',
       );
       const playbooks = await loadPlaybooks(options.playbook);
+      const configuredTokens = parseApiTokens(settings.environment.apiTokens ?? '');
+      assertSafeBinding(options.host, configuredTokens.size > 0);
       const logger = createLogger(options.logLevel);
       const store = await settings.openStore(url, { owner: true });
+      if (store.backend === 'sqlite') {
+        // The owner lock says no other engine runs here: leases still held are a dead one's.
+        const released = await store.releaseAllLeases();
+        if (released > 0) {
+          logger.info({ released }, 'took over the work items of a previous process');
+        }
+      }
       const service = await startService({
         store,
         clock: settings.clock,
@@ -75,22 +100,56 @@ export function registerServeCommand(
         settings: { transitionDeadline },
         ...(options.prometheusUrl === undefined ? {} : { prometheusUrl: options.prometheusUrl }),
       });
+      const access = await apiAccess(configuredTokens, url);
+      const api = await startApiServer({
+        orchestrator: service.engine.orchestrator,
+        store,
+        clock: settings.clock,
+        tokens: access.tokens,
+        version,
+        logger: logger.child({ component: 'http' }),
+        host: options.host,
+        port: options.port,
+      });
       logger.info(
         {
           database: describeDatabase(url),
           playbooks: playbooks.map((p) => `${p.name} v${p.version}`),
           owner: service.engine.worker.owner,
           pid: process.pid,
+          api: api.url,
+          docs: `${api.url}/docs`,
+          ...(access.tokenFile === undefined ? {} : { tokenFile: access.tokenFile }),
         },
         'journey serve: engine running',
       );
       const signal = await untilSignal();
       logger.info({ signal }, 'journey serve: stopping');
+      await api.close();
       await service.stop();
       await store.close();
       logger.info('journey serve: stopped');
     });
   });
+}
+
+/**
+ * The API's tokens: those configured (JOURNEY_API_TOKENS), else one admin token kept in a file
+ * next to the database (created on first start, readable by its owner only).
+ */
+async function apiAccess(
+  configured: ApiTokens,
+  url: DatabaseUrl,
+): Promise<{ tokens: ApiTokens; tokenFile?: string }> {
+  if (configured.size > 0) {
+    return { tokens: configured };
+  }
+  const dataDir = url.backend === 'sqlite' ? dirname(url.path) : './data';
+  const local = await ensureLocalAdminToken(dataDir);
+  return {
+    tokens: ApiTokens.of([{ name: LOCAL_ADMIN_NAME, role: 'admin', token: local.token }]),
+    tokenFile: local.path,
+  };
 }
 
 /** The playbooks named on the command line, then the shipped default unless one replaces it. */
@@ -108,6 +167,14 @@ async function loadPlaybooks(files: readonly string[]): Promise<Playbook[]> {
   }
   const shipped = await loadDefaultPlaybook();
   return loaded.some((p) => p.name === shipped.name) ? loaded : [...loaded, shipped];
+}
+
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) {
+    throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  }
+  return parsed;
 }
 
 function positiveInteger(value: string): number {

@@ -1,0 +1,137 @@
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { JourneyState } from '../../domain/index.js';
+import { requesterOf } from '../auth.js';
+import { problemResponses } from '../schemas/problem.js';
+import {
+  ApprovalBody,
+  CancelBody,
+  ClientIdParams,
+  PromotionBody,
+  RollbackBody,
+} from '../schemas/requests.js';
+import { JourneySchema } from '../schemas/views.js';
+import { BEARER, needs, type RouteContext } from './context.js';
+import { viewOfJourney } from './journey-lookup.js';
+
+const tags = ['journeys'];
+
+/** What people do to a journey: promote, roll back, cancel, approve. Each answers the journey. */
+export const journeyCommandRoutes: FastifyPluginCallbackZod<RouteContext> = (
+  app,
+  context,
+  done,
+) => {
+  const { orchestrator, store } = context;
+  const view = (state: JourneyState) =>
+    viewOfJourney(store, state.status === 'started' ? state.journeyId : '');
+
+  app.post(
+    '/v1/journeys/:clientId/promotions',
+    {
+      config: needs('operator'),
+      schema: {
+        tags,
+        summary: 'Validate the exit criteria, then promote (or complete, from production)',
+        description:
+          '422 EXIT_CRITERIA_NOT_MET lists the failing results under `results`; 409 when a promotion is not allowed now (a skip, setup not done, rolling back, ended).',
+        security: BEARER,
+        params: ClientIdParams,
+        body: PromotionBody,
+        response: { 200: JourneySchema, ...problemResponses(400, 401, 403, 404, 409, 415, 422) },
+      },
+    },
+    async (request) => {
+      const body = request.body ?? {};
+      const result = await orchestrator.executeStageTransition(
+        request.params.clientId,
+        {
+          ...(body.to === undefined ? {} : { to: body.to }),
+          ...(body.reason === undefined ? {} : { reason: body.reason }),
+        },
+        requesterOf(request),
+      );
+      return view(result.journey);
+    },
+  );
+
+  app.post(
+    '/v1/journeys/:clientId/rollback',
+    {
+      config: needs('operator'),
+      schema: {
+        tags,
+        summary: 'Roll back to the previous stage (accepted: the rollback unit runs next)',
+        security: BEARER,
+        params: ClientIdParams,
+        body: RollbackBody,
+        response: { 202: JourneySchema, ...problemResponses(400, 401, 403, 404, 409, 415) },
+      },
+    },
+    async (request, reply) => {
+      const { reason, to } = request.body;
+      const state = await orchestrator.initiateRollback(
+        request.params.clientId,
+        { reason, ...(to === undefined ? {} : { to }) },
+        requesterOf(request),
+      );
+      return reply.code(202).send(await view(state));
+    },
+  );
+
+  app.post(
+    '/v1/journeys/:clientId/cancel',
+    {
+      config: needs('operator'),
+      schema: {
+        tags,
+        summary: 'Cancel the journey (its running unit of work is cancelled too)',
+        security: BEARER,
+        params: ClientIdParams,
+        body: CancelBody,
+        response: { 200: JourneySchema, ...problemResponses(400, 401, 403, 404, 409, 415) },
+      },
+    },
+    async (request) => {
+      const state = await orchestrator.cancelJourney(
+        request.params.clientId,
+        { reason: request.body.reason },
+        requesterOf(request),
+      );
+      return view(state);
+    },
+  );
+
+  app.post(
+    '/v1/journeys/:clientId/approvals',
+    {
+      config: needs('operator'),
+      schema: {
+        tags,
+        summary: 'Record the caller’s approval (or rejection) of an approval criterion',
+        description:
+          "The approver is the token's name and its role is the token's role; the criterion's policy in the playbook says which roles may decide (403 APPROVER_NOT_ALLOWED otherwise).",
+        security: BEARER,
+        params: ClientIdParams,
+        body: ApprovalBody,
+        response: { 201: JourneySchema, ...problemResponses(400, 401, 403, 404, 409, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { criterion, comment, decision, stage } = request.body;
+      const requester = requesterOf(request);
+      const state = await orchestrator.approve(
+        request.params.clientId,
+        {
+          criterionId: criterion,
+          role: request.principal?.role ?? 'viewer',
+          ...(decision === undefined ? {} : { decision }),
+          ...(comment === undefined ? {} : { comment }),
+          ...(stage === undefined ? {} : { expectedStage: stage }),
+        },
+        requester,
+      );
+      return reply.code(201).send(await view(state));
+    },
+  );
+  done();
+};
