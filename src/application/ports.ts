@@ -245,6 +245,12 @@ export interface WorkQueue {
   /** Extends a lease still held; false when it was lost (expired and claimed by another). */
   extendLease(itemId: string, owner: string, leaseFor: Millis, now: Instant): Promise<boolean>;
   /**
+   * Gives back every lease at once, whoever holds it. Only for a process that knows no other
+   * worker shares the queue: the SQLite owner at start, whose leases all belong to a dead
+   * predecessor (so a restart resumes at once instead of after the lease time). Returns how many.
+   */
+  releaseAllLeases(): Promise<number>;
+  /**
    * When the next item becomes claimable (a waiting item's due time, or a claimed item's lease
    * expiry), for a worker deciding how long to sleep; null when the queue is empty.
    */

@@ -117,6 +117,10 @@ export class SqlStore implements Store {
     );
   }
 
+  releaseAllLeases(): Promise<number> {
+    return queue.releaseAllLeases(this.#driver);
+  }
+
   nextDueAt(): Promise<Instant | null> {
     return queue.nextDueAt(this.#driver);
   }

@@ -103,6 +103,15 @@ export async function extendLease(
   return extended > 0;
 }
 
+/** Every leased item becomes claimable at its due time (for a sole owner, at start). */
+export function releaseAllLeases(session: SqlSession): Promise<number> {
+  return session.run(
+    `UPDATE work_items SET lease_owner = NULL, lease_expires_at = NULL, available_at = due_at
+     WHERE lease_owner IS NOT NULL`,
+    [],
+  );
+}
+
 export async function nextDueAt(session: SqlSession): Promise<Instant | null> {
   const [row] = await session.all('SELECT MIN(available_at) AS next FROM work_items');
   return row?.next == null ? null : instantOf(row.next);
