@@ -185,7 +185,17 @@ export class ServeProcess {
   ) {
     this.child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...args, '--log-level', 'info'],
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'serve',
+        ...args,
+        '--port',
+        '0',
+        '--log-level',
+        'info',
+      ],
       { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
     );
     this.exited = new Promise((resolve) =>
