@@ -6,6 +6,7 @@ const BENCHMARKS: Readonly<
   Record<string, () => Promise<{ main: (args: string[]) => Promise<void> }>>
 > = {
   store: () => import('./store.js'),
+  engine: () => import('./engine.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
