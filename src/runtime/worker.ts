@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { toError } from '../application/errors.js';
 import type { Clock, Store, WorkItem, WorkKind } from '../application/ports.js';
@@ -52,6 +53,8 @@ export class Worker {
     this.concurrency = Math.max(1, options.concurrency ?? 16);
     this.leaseFor = options.leaseFor ?? 30_000;
     this.idlePoll = options.idlePoll ?? 1_000;
+    // Every item in flight may listen to the one stop signal: no listener limit applies.
+    setMaxListeners(0, this.abort.signal);
   }
 
   start(): void {
