@@ -109,7 +109,7 @@ export async function planCommit(
         type: event.event.type,
         data: event.event,
         metadata: event.metadata,
-        occurred_at: new Date(event.occurredAt).toISOString(),
+        occurred_at: isoInstant(event.occurredAt),
         recorded_at: now,
       })),
     });
@@ -118,7 +118,7 @@ export async function planCommit(
     appends,
     enqueue: (commit.enqueue ?? []).map((item) => ({
       ...item,
-      dueAt: new Date(item.dueAt).toISOString(),
+      dueAt: isoInstant(item.dueAt),
     })),
     complete: commit.complete,
     now,
@@ -160,30 +160,15 @@ function headRow(append: StreamAppend, before: State, version: number, now: Inst
   return { table: 'units_of_work', record: unitOfWorkRecord(state, version, now) };
 }
 
-/** The indexed columns of a head row, by the record field they come from. */
-const INDEXED: Readonly<Record<HeadRow['table'], Readonly<Record<string, string>>>> = {
-  journeys: {
-    stage: 'stage',
-    status: 'status',
-    active: 'active',
-    stage_entered_at: 'stageEnteredAt',
-    ended_at: 'endedAt',
-  },
-  units_of_work: { status: 'status' },
-};
+/** `Date#toISOString`'s form, on a day every month has (later days take the slow path). */
+const CANONICAL =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
-/** Indexed columns whose value an append changes (an update need not touch the others). */
-export function changedColumns(head: HeadRow, before: State): string[] {
-  if (before.status === 'none') {
-    return Object.keys(INDEXED[head.table]);
-  }
-  const previous = (head.table === 'journeys'
-    ? journeyRecord(before as JourneyState, 0, '')
-    : unitOfWorkRecord(before as UnitOfWorkState, 0, '')) as unknown as Readonly<
-    Record<string, unknown>
-  >;
-  const next = head.record as unknown as Readonly<Record<string, unknown>>;
-  return Object.entries(INDEXED[head.table])
-    .filter(([, field]) => previous[field] !== next[field])
-    .map(([column]) => column);
+/**
+ * An instant as `Date#toISOString` writes it, so that instants stored as text sort correctly.
+ * Most arrive in that form already: those are recognised instead of parsed and formatted again
+ * (the same result, at a tenth of the cost, on every append).
+ */
+export function isoInstant(value: Instant): Instant {
+  return typeof value === 'string' && CANONICAL.test(value) ? value : new Date(value).toISOString();
 }

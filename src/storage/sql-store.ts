@@ -16,7 +16,7 @@ import type {
   WorkItem,
 } from '../application/ports.js';
 import { addMillis, type Instant, type Millis, type WorkingStage } from '../domain/index.js';
-import { planCommit } from './commit-plan.js';
+import { isoInstant, planCommit, type WrittenEvent } from './commit-plan.js';
 import type { Dialect } from './dialect.js';
 import { migrate } from './migrator.js';
 import { eventFromRow, selectEvents } from './sql-events.js';
@@ -45,20 +45,21 @@ export class SqlStore implements Store {
   async commit(commit: Commit): Promise<CommitResult> {
     const plan = await planCommit(this.#driver, commit, this.#now());
     const written = await this.#dialect.executeCommit(this.#driver, plan);
-    const positions = new Map(written.map((w) => [`${w.streamId}\u0000${w.version}`, w.position]));
     const versions: Record<string, number> = {};
     const events: StoredEvent[] = [];
+    const position = positionsOf(written);
     // The caller already has the events: only their places in the log came back.
     for (const { append, head, events: rows } of plan.appends) {
       versions[append.streamId] = head.record.version;
       append.events.forEach((event, index) => {
         const row = rows[index];
+        const version = row?.version ?? 0;
         events.push({
           eventId: event.eventId,
           streamId: append.streamId,
           streamType: append.streamType,
-          version: row?.version ?? 0,
-          position: positions.get(`${append.streamId}\u0000${row?.version ?? 0}`) ?? '',
+          version,
+          position: position(events.length, append.streamId, version),
           journeyId: append.journeyId,
           type: event.event.type,
           event: event.event,
@@ -175,6 +176,25 @@ export class SqlStore implements Store {
 
   /** Instants are normalised so that, stored as text (SQLite), they also sort correctly. */
   #now(): Instant {
-    return new Date(this.#clock.now()).toISOString();
+    return isoInstant(this.#clock.now());
   }
+}
+
+/**
+ * Finds where each event landed. Backends report the events in the order of the plan, so the
+ * n-th report is normally the n-th event's; a lookup by stream and version covers any other
+ * order.
+ */
+function positionsOf(
+  written: readonly WrittenEvent[],
+): (index: number, streamId: string, version: number) => string {
+  let byStream: Map<string, string> | undefined;
+  return (index, streamId, version) => {
+    const report = written[index];
+    if (report !== undefined && report.streamId === streamId && report.version === version) {
+      return report.position;
+    }
+    byStream ??= new Map(written.map((w) => [`${w.streamId}\u0000${w.version}`, w.position]));
+    return byStream.get(`${streamId}\u0000${version}`) ?? '';
+  };
 }

@@ -16,8 +16,10 @@ import {
   type Page,
   type Store,
   type StoredEvent,
+  type StreamAppend,
 } from '../../src/application/ports.js';
 import { asWorkId } from '../../src/domain/ids.js';
+import type { JourneyState } from '../../src/domain/journey/state.js';
 import { addMillis, DAY, MINUTE, SECOND } from '../../src/domain/time.js';
 import { openStore } from '../../src/storage/open-store.js';
 import type { BackendHarness } from '../support/backends.js';
@@ -1000,6 +1002,166 @@ export function storeContract(backend: BackendHarness): void {
       const journey = JourneyDriver.create(clock).start();
       await store.commit({ appends: [journey.append()] });
       expect(await store.readStream(journey.journeyId)).toHaveLength(1);
+    });
+  });
+
+  /**
+   * Backends take different paths for different commits (PostgreSQL: one statement for a single
+   * append, the commit function otherwise; SQLite: commits queued together share a transaction),
+   * so these run the same refusals and queue moves through each of them.
+   */
+  describe('every commit path', () => {
+    /**
+     * An append decided on version `version` of `journey` (with the state it had then, so the
+     * store does not read it back: the refusal must come from the write itself).
+     */
+    function decidedOn(journey: JourneyDriver, version: number, state: JourneyState): StreamAppend {
+      const copy = new JourneyDriver(journey.journeyId, journey.clientId, clock);
+      copy.state = state;
+      copy.version = version;
+      copy.evaluate(false, unique('stale'));
+      return { ...copy.append(), stateBefore: state };
+    }
+
+    /** A journey started and committed, with a claimed item of `owner` in its queue. */
+    async function claimedItem(store: Store, owner: string) {
+      const journey = JourneyDriver.create(clock).start();
+      const key = unique('takeover');
+      await store.commit({
+        appends: [journey.append()],
+        enqueue: [workItem({ key, journeyId: journey.journeyId, dueAt: clock.now() })],
+      });
+      const [item] = await store.claim({ owner, limit: 1, leaseFor: LEASE, now: clock.now() });
+      expect(item?.key).toBe(key);
+      return { journey, key, item: item! };
+    }
+
+    it('lets a commit that finishes an item queue a new one under the same key', async () => {
+      for (const withUnit of [false, true]) {
+        const { store } = await backend.freshDatabase();
+        const { journey, key, item } = await claimedItem(store, 'A');
+        journey.completeSetup();
+        const unit = UnitDriver.forJourney(journey, clock, asWorkId(unique('work'))).create();
+        await store.commit({
+          appends: withUnit ? [journey.append(), unit.append()] : [journey.append()],
+          complete: { itemId: item.id, leaseOwner: 'A' },
+          enqueue: [workItem({ key, journeyId: journey.journeyId, dueAt: clock.now() })],
+        });
+        expect(await store.countQueued()).toBe(1);
+        const [next] = await store.claim({
+          owner: 'B',
+          limit: 5,
+          leaseFor: LEASE,
+          now: clock.now(),
+        });
+        expect(next).toMatchObject({ key, attempts: 1 });
+        expect(next?.id).not.toBe(item.id);
+      }
+    });
+
+    it('refuses a commit both stale and without its lease as a conflict: stream heads come first', async () => {
+      for (const withUnit of [false, true]) {
+        const { store } = await backend.freshDatabase();
+        const { journey, item } = await claimedItem(store, 'A');
+        const staleState = journey.state;
+        journey.completeSetup();
+        await store.commit({ appends: [journey.append()] });
+        const stale = decidedOn(journey, 1, staleState);
+        const unit = UnitDriver.forJourney(journey, clock, asWorkId(unique('work'))).create();
+        const error = await store
+          .commit({
+            appends: withUnit ? [unit.append(), stale] : [stale],
+            complete: { itemId: item.id, leaseOwner: 'intruder' },
+            enqueue: [workItem({ key: unique('never'), dueAt: clock.now() })],
+          })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConcurrencyConflictError);
+        expect(error).toMatchObject({ expectedVersion: 1, actualVersion: 2 });
+        expect(await store.readStream(journey.journeyId)).toHaveLength(2);
+        expect(await store.findUnitOfWork(unit.workId)).toBeNull();
+        expect(await store.countQueued()).toBe(1);
+      }
+    });
+
+    it('appends one event or many in one append, in version order', async () => {
+      const { store } = await backend.freshDatabase();
+      for (const count of [1, 3, 12]) {
+        const journey = JourneyDriver.create(clock).start();
+        for (let i = 1; i < count; i++) {
+          journey.evaluate(i % 2 === 0, `check-${i}`);
+        }
+        const result = await store.commit({ appends: [journey.append()] });
+        expect(result.versions[journey.journeyId]).toBe(count);
+        const stream = await store.readStream(journey.journeyId);
+        expect(stream).toEqual(result.events);
+        expect(stream.map((e) => e.version)).toEqual(
+          Array.from({ length: count }, (_, i) => i + 1),
+        );
+        await expectJourneyReadModelIsFold(store, journey.journeyId);
+      }
+    });
+
+    it('commits issued together succeed or fail each alone; a refused one writes nothing', async () => {
+      const { store } = await backend.freshDatabase();
+      const stale = JourneyDriver.create(clock).start();
+      const growing = JourneyDriver.create(clock).start();
+      const taken = JourneyDriver.create(clock).start();
+      await store.commit({ appends: [stale.append(), growing.append(), taken.append()] });
+      const staleState = stale.state;
+      stale.completeSetup();
+      await store.commit({ appends: [stale.append()] });
+      const { item } = await claimedItem(store, 'owner');
+      const queuedBefore = await store.countQueued();
+      growing.completeSetup();
+      const first = JourneyDriver.create(clock).start();
+      const second = JourneyDriver.create(clock, taken.clientId).start(); // client already active
+      const unleased = JourneyDriver.create(clock).start();
+      const last = JourneyDriver.create(clock).start();
+      const keyOfGrowing = unique('growing');
+
+      const outcomes = await Promise.allSettled([
+        store.commit({ appends: [first.append()] }),
+        store.commit({ appends: [decidedOn(stale, 1, staleState)] }),
+        store.commit({ appends: [second.append()] }),
+        store.commit({
+          appends: [growing.append()],
+          enqueue: [workItem({ key: keyOfGrowing, dueAt: clock.now() })],
+        }),
+        store.commit({
+          appends: [unleased.append()],
+          complete: { itemId: item.id, leaseOwner: 'intruder' },
+        }),
+        store.commit({ appends: [last.append()] }),
+      ]);
+
+      expect(outcomes.map((o) => o.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'rejected',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
+      const reasons = outcomes.map((o): unknown =>
+        o.status === 'rejected' ? o.reason : undefined,
+      );
+      expect(reasons[1]).toBeInstanceOf(ConcurrencyConflictError);
+      expect(reasons[2]).toBeInstanceOf(ActiveJourneyExistsError);
+      expect(reasons[4]).toBeInstanceOf(LeaseLostError);
+      for (const written of [first, last]) {
+        expect(await store.readStream(written.journeyId)).toHaveLength(1);
+        await expectJourneyReadModelIsFold(store, written.journeyId);
+      }
+      expect(await store.readStream(growing.journeyId)).toHaveLength(2);
+      await expectJourneyReadModelIsFold(store, growing.journeyId);
+      expect(await store.readStream(stale.journeyId)).toHaveLength(2);
+      await expectJourneyReadModelIsFold(store, stale.journeyId);
+      for (const refused of [second, unleased]) {
+        expect(await store.readStream(refused.journeyId)).toEqual([]);
+        expect(await store.findJourney(refused.journeyId)).toBeNull();
+      }
+      expect((await store.findJourneyByClientId(taken.clientId))?.journeyId).toBe(taken.journeyId);
+      expect(await store.countQueued()).toBe(queuedBefore + 1);
     });
   });
 }

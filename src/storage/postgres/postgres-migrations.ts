@@ -263,4 +263,19 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    version: 6,
+    name: '0006_single_append_statement',
+    // The common commit (one stream appended to) is one plain-SQL statement
+    // (postgres-commit.ts); plain SQL cannot raise an error of its own, so it calls this only to
+    // refuse, with the SQLSTATEs journey_commit uses. VOLATILE (the default): never folded early.
+    sql: `
+      CREATE FUNCTION journey_refuse(p_code text, p_detail text, p_message text) RETURNS boolean
+      LANGUAGE plpgsql AS $fn$
+      BEGIN
+        RAISE EXCEPTION USING ERRCODE = p_code, MESSAGE = p_message, DETAIL = p_detail;
+      END
+      $fn$;
+    `,
+  },
 ];

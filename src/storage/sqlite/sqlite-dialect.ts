@@ -3,7 +3,8 @@ import type { CommitPlan } from '../commit-plan.js';
 import type { Dialect } from '../dialect.js';
 import { selectEvents } from '../sql-events.js';
 import { placeholders, type Row, type SqlDriver, type SqlSession } from '../sql.js';
-import { writePlan } from '../statement-commit.js';
+import { isActiveJourneyViolation, writeSqlitePlan } from './sqlite-commit.js';
+import { SqliteDriver } from './sqlite-driver.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 
 /**
@@ -14,8 +15,13 @@ import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 export const sqliteDialect: Dialect = {
   backend: 'sqlite',
   migrations: SQLITE_MIGRATIONS,
-  executeCommit: (driver: SqlDriver, plan: CommitPlan) =>
-    driver.transaction((session) => writePlan(session, sqliteDialect, plan)),
+  executeCommit(driver: SqlDriver, plan: CommitPlan) {
+    if (!(driver instanceof SqliteDriver)) {
+      return Promise.reject(new TypeError('the SQLite dialect needs the SQLite driver'));
+    }
+    // Group commit: commits queued in the same turn share one transaction (sqlite-driver.ts).
+    return driver.write((writer) => writeSqlitePlan(writer, plan));
+  },
   async prepareMigration(session: SqlSession) {
     await session.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
@@ -36,10 +42,7 @@ export const sqliteDialect: Dialect = {
   },
   positionOf: (row: Row) => String(row.position),
   extraEventColumns: '',
-  isActiveJourneyViolation(error: unknown) {
-    const { code, message } = error as { code?: unknown; message?: unknown };
-    return code === 'SQLITE_CONSTRAINT_UNIQUE' && String(message).includes('journeys.client_id');
-  },
+  isActiveJourneyViolation,
   isMissingTable: (error: unknown) =>
     /no such table/.test(String((error as { message?: unknown }).message)),
   async beforeDeletingEvents(session: SqlSession) {

@@ -43,11 +43,58 @@ function bind(params: readonly SqlValue[] = []): Record<string, string | number 
   return bound;
 }
 
+/**
+ * What a write (see `SqliteDriver.write`) may do: run prepared statements, synchronously, in the
+ * transaction it is given. Statements take positional `?` parameters.
+ */
+export interface SqliteWriter {
+  /** The statement for `sql`, prepared once per connection. */
+  statement(sql: string): Database.Statement;
+}
+
+interface QueuedWrite {
+  readonly work: (writer: SqliteWriter) => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+type Outcome =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: Error };
+
+/**
+ * After SQLite rolled back a whole group: rejects the writes that had failed by themselves, and
+ * returns those that had succeeded (their changes are gone, so they must be written again).
+ */
+function settleRefused(group: readonly QueuedWrite[], outcomes: readonly Outcome[]): QueuedWrite[] {
+  const again: QueuedWrite[] = [];
+  outcomes.forEach((outcome, index) => {
+    const write = group[index];
+    if (write === undefined) {
+      return;
+    }
+    if (outcome.ok) {
+      again.push(write);
+    } else {
+      write.reject(outcome.error);
+    }
+  });
+  return again;
+}
+
+/** How many queued writes at most share one transaction. */
+const MAX_GROUP = 64;
+/** Groups committed back to back in microtasks before one waits for the event loop. */
+const GROUPS_BEFORE_YIELD = 8;
+
 export class SqliteDriver implements SqlDriver {
   readonly #db: Database.Database;
   readonly #key: string;
   readonly #statements = new Map<string, Database.Statement>();
   readonly #session: SqlSession;
+  readonly #writer: SqliteWriter;
+  /** Writes waiting for the next group commit. */
+  #queued: QueuedWrite[] = [];
+  #groupsWithoutYield = 0;
 
   private constructor(db: Database.Database, key: string) {
     this.#db = db;
@@ -58,6 +105,7 @@ export class SqliteDriver implements SqlDriver {
       run: (sql, params) => Promise.resolve(this.#statement(sql).run(bind(params)).changes),
       exec: (sql) => Promise.resolve(void this.#db.exec(sql)),
     };
+    this.#writer = { statement: (sql) => this.#statement(sql) };
   }
 
   /** Opens (creating the file and its folder if needed) and sets WAL and durability. */
@@ -106,10 +154,125 @@ export class SqliteDriver implements SqlDriver {
     });
   }
 
+  /**
+   * Runs `work` (synchronous: it only runs statements) in a write transaction, with group
+   * commit: the writes queued while this file's previous turn runs, or issued by the same round
+   * of promise callbacks (concurrent writers resuming together), share one transaction, hence
+   * one WAL sync, each in a savepoint of its own. A write that throws is rolled back to its
+   * savepoint and rejected alone; the others commit. Every promise settles only after the
+   * transaction committed (or failed), so an acknowledged write is as durable as one committed
+   * alone. A lone write pays no savepoint.
+   */
+  write<T>(work: (writer: SqliteWriter) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.#queued.length === 1) {
+        this.#scheduleGroup();
+      }
+    });
+  }
+
   close(): Promise<void> {
     return inTurn(this.#key, () => {
       this.#db.close();
     });
+  }
+
+  /**
+   * Takes this file's turn now (so a close or a read asked for later waits for these writes),
+   * and commits the group a microtask after the turn comes: writers resumed by the same round of
+   * promise callbacks have queued their writes by then. (A macrotask, `setImmediate`, gathered
+   * no more writes and cost a 1-writer append a trip through the event loop.) But writers that
+   * queue again as soon as they resume would keep the chain in microtasks for ever, and timers
+   * and I/O (lease extensions, HTTP, agent replies) would starve: every few groups in a row, the
+   * next one waits for the event loop.
+   */
+  #scheduleGroup(): void {
+    const yieldFirst = this.#groupsWithoutYield >= GROUPS_BEFORE_YIELD;
+    this.#groupsWithoutYield = yieldFirst ? 0 : this.#groupsWithoutYield + 1;
+    const defer = yieldFirst ? (run: () => void) => setImmediate(run) : queueMicrotask;
+    void inTurn(
+      this.#key,
+      () =>
+        new Promise<void>((done) => {
+          defer(() => {
+            const group = this.#queued.splice(0, MAX_GROUP);
+            if (this.#queued.length > 0) {
+              this.#scheduleGroup();
+            }
+            let pending = group;
+            while (pending.length > 0) {
+              pending = this.#commitGroup(pending);
+            }
+            done();
+          });
+        }),
+    );
+  }
+
+  /**
+   * One transaction for `group`; settles every write in it, except those it returns: writes
+   * whose changes were lost when SQLite itself rolled the transaction back (an I/O error, a full
+   * disk) because of a later write. Those did not fail, so they are written again.
+   */
+  #commitGroup(group: readonly QueuedWrite[]): QueuedWrite[] {
+    const shared = group.length > 1;
+    const outcomes: Outcome[] = [];
+    try {
+      this.#statement('BEGIN IMMEDIATE').run();
+      for (const [index, write] of group.entries()) {
+        if (shared) {
+          this.#statement('SAVEPOINT write').run();
+        }
+        try {
+          const value = write.work(this.#writer);
+          if (shared) {
+            this.#statement('RELEASE write').run();
+          }
+          outcomes.push({ ok: true, value });
+        } catch (thrown) {
+          const error = sqliteError(thrown, this.#key);
+          if (!this.#db.inTransaction) {
+            write.reject(error);
+            return settleRefused(group, outcomes).concat(group.slice(index + 1));
+          }
+          if (shared) {
+            this.#statement('ROLLBACK TO write').run();
+            this.#statement('RELEASE write').run();
+          }
+          outcomes.push({ ok: false, error });
+        }
+      }
+      this.#statement(outcomes.some((outcome) => outcome.ok) ? 'COMMIT' : 'ROLLBACK').run();
+    } catch (thrown) {
+      // BEGIN, COMMIT or a savepoint failed: nothing of the group was written.
+      const error = sqliteError(thrown, this.#key);
+      this.#rollback();
+      group.forEach((write, index) => {
+        const outcome = outcomes[index];
+        write.reject(outcome?.ok === false ? outcome.error : error);
+      });
+      return [];
+    }
+    group.forEach((write, index) => {
+      const outcome = outcomes[index];
+      if (outcome?.ok === true) {
+        write.resolve(outcome.value);
+      } else {
+        write.reject(outcome?.error ?? new Error('write was not run'));
+      }
+    });
+    return [];
+  }
+
+  #rollback(): void {
+    if (this.#db.inTransaction) {
+      try {
+        this.#statement('ROLLBACK').run();
+      } catch {
+        // The connection is unusable; the error being reported says why.
+      }
+    }
   }
 
   #guard<T>(work: () => Promise<T>): Promise<T> {
