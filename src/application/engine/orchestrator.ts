@@ -195,12 +195,7 @@ export class JourneyOrchestrator {
   async retryFailedTasks(workId: string, by: Requester): Promise<UnitOfWorkState> {
     const cause = this.cause(by);
     return retryOnConflict(this.ctx, async () => {
-      const unit = await this.ctx.units.load(workId);
-      if (unit.state.status === 'none') {
-        throw domainError('UNIT_NOT_FOUND', `There is no unit of work ${workId}.`, { workId });
-      }
-      const { journeyId, purpose } = unit.state;
-      const journey = await this.ctx.journeys.load(journeyId);
+      const { unit, journey, journeyId, purpose } = await this.loadUnitWithJourney(workId);
       const changes = new Changes(this.ctx, cause, this.ctx.clock.now());
       const unitEvents = eventsOrThrow(
         decideUnitOfWork({ type: 'retryFailedTasks', at: changes.at }, unit.state),
@@ -237,12 +232,7 @@ export class JourneyOrchestrator {
   ): Promise<UnitOfWorkState> {
     const cause = this.cause(by);
     return retryOnConflict(this.ctx, async () => {
-      const unit = await this.ctx.units.load(workId);
-      if (unit.state.status === 'none') {
-        throw domainError('UNIT_NOT_FOUND', `There is no unit of work ${workId}.`, { workId });
-      }
-      const { journeyId, purpose } = unit.state;
-      const journey = await this.ctx.journeys.load(journeyId);
+      const { unit, journey, journeyId, purpose } = await this.loadUnitWithJourney(workId);
       const changes = new Changes(this.ctx, cause, this.ctx.clock.now());
       const reason = `cancelled by ${by.actor}: ${request.reason}`;
       const unitEvents = eventsOrThrow(
@@ -269,6 +259,16 @@ export class JourneyOrchestrator {
       await changes.commit();
       return after;
     });
+  }
+
+  /** A unit of work and the journey it belongs to; refused when the unit does not exist. */
+  private async loadUnitWithJourney(workId: string) {
+    const unit = await this.ctx.units.load(workId);
+    if (unit.state.status === 'none') {
+      throw domainError('UNIT_NOT_FOUND', `There is no unit of work ${workId}.`, { workId });
+    }
+    const { journeyId, purpose } = unit.state;
+    return { unit, journey: await this.ctx.journeys.load(journeyId), journeyId, purpose };
   }
 
   /** The client's active journey, else its latest; refused when the client has none. */
