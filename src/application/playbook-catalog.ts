@@ -24,10 +24,6 @@ export class StaticPlaybookCatalog implements PlaybookCatalog {
   find(name: string): Playbook | undefined {
     return this.byName.get(name);
   }
-
-  all(): Playbook[] {
-    return [...this.byName.values()];
-  }
 }
 
 /** The playbook a journey follows, or an error naming what is missing. */
