@@ -4,6 +4,7 @@ import type { EngineLog, EngineSettings } from '../application/engine/context.js
 import { ConfigError } from '../application/errors.js';
 import { StaticPlaybookCatalog } from '../application/playbook-catalog.js';
 import type { Clock, Store } from '../application/ports.js';
+import type { EngineMetrics } from '../application/queries/engine-metrics.js';
 import type { Millis } from '../domain/index.js';
 import type { Playbook } from '../playbook/index.js';
 import { MetricSourceRouter } from '../sources/index.js';
@@ -24,6 +25,8 @@ export interface ServiceOptions {
   readonly prometheusUrl?: string;
   readonly retention?: Millis;
   readonly settings?: Partial<EngineSettings>;
+  /** Where the engine reports transitions, rollbacks and task attempts (the API's /metrics). */
+  readonly engineMetrics?: EngineMetrics;
 }
 
 export interface RunningService {
@@ -47,6 +50,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     playbooks: new StaticPlaybookCatalog(options.playbooks),
     log,
     ...(options.settings === undefined ? {} : { settings: options.settings }),
+    ...(options.engineMetrics === undefined ? {} : { engineMetrics: options.engineMetrics }),
     ...(options.concurrency === undefined ? {} : { worker: { concurrency: options.concurrency } }),
   });
   // Agents may start after us: a problem now is worth a warning, not a refusal to start.

@@ -4,6 +4,7 @@ import type { TaskDispatch } from '../../src/application/agents.js';
 import type { EngineSettings } from '../../src/application/engine/context.js';
 import { StaticPlaybookCatalog } from '../../src/application/playbook-catalog.js';
 import type { Store } from '../../src/application/ports.js';
+import type { EngineMetrics } from '../../src/application/queries/engine-metrics.js';
 import { addMillis, DAY, type JsonValue, type WorkingStage } from '../../src/domain/index.js';
 import {
   loadDefaultPlaybook,
@@ -200,7 +201,11 @@ export interface EngineHarness {
 export async function startTestEngine(
   store: Store,
   clock: StepClock,
-  options: { readonly playbook?: Playbook; readonly settings?: Partial<EngineSettings> } = {},
+  options: {
+    readonly playbook?: Playbook;
+    readonly settings?: Partial<EngineSettings>;
+    readonly engineMetrics?: EngineMetrics;
+  } = {},
 ): Promise<EngineHarness> {
   const agents = new DemoAgents(clock);
   const playbook = options.playbook ?? (await testPlaybook());
@@ -213,6 +218,7 @@ export async function startTestEngine(
     metrics: new MetricSourceRouter({ clock, agents: agents.gateway }),
     playbooks: new StaticPlaybookCatalog([playbook]),
     settings: { pollInitial: 1_000, ...options.settings },
+    ...(options.engineMetrics === undefined ? {} : { engineMetrics: options.engineMetrics }),
     log: {
       info: () => undefined,
       warn: (message, fields) => {

@@ -20,6 +20,7 @@ import type {
 } from '../ports.js';
 import type { Loaded } from '../repositories.js';
 import type { EngineContext } from './context.js';
+import { journeyReport, unitReport, type MetricsReport } from './engine-metrics-report.js';
 import { journeyFollowUps, unitFollowUps } from './follow-ups.js';
 
 /** Who or what a change comes from; becomes every event's metadata. */
@@ -38,6 +39,7 @@ export interface Cause {
 export class Changes {
   private readonly appends: StreamAppend[] = [];
   private readonly enqueue: NewWorkItem[] = [];
+  private readonly reports: MetricsReport[] = [];
 
   constructor(
     private readonly ctx: EngineContext,
@@ -67,6 +69,7 @@ export class Changes {
       stateBefore: loaded.state,
       events: stamped,
     });
+    this.reports.push(journeyReport(loaded.state, events));
     this.enqueue.push(
       ...journeyFollowUps(
         journeyId,
@@ -100,6 +103,7 @@ export class Changes {
       events: stamped,
     });
     this.enqueue.push(...unitFollowUps(after, stamped, this.cause, this.at));
+    this.reports.push(unitReport(loaded.state, events));
     return after;
   }
 
@@ -120,6 +124,14 @@ export class Changes {
     });
     if (this.enqueue.some((queued) => queued.dueAt <= this.at)) {
       this.ctx.workQueued();
+    }
+    for (const report of this.reports) {
+      try {
+        report(this.ctx.engineMetrics);
+      } catch (error) {
+        // Metrics are for people watching; they never fail the work they watch.
+        this.ctx.log.warn('metrics report failed', { error: String(error) });
+      }
     }
     return result;
   }

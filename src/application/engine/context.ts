@@ -3,6 +3,7 @@ import type { AgentGateway } from '../agents.js';
 import type { MetricReader } from '../metric-sources.js';
 import type { PlaybookCatalog } from '../playbook-catalog.js';
 import type { Clock, IdSource, Store } from '../ports.js';
+import { NO_ENGINE_METRICS, type EngineMetrics } from '../queries/engine-metrics.js';
 import { JourneyRepository, UnitOfWorkRepository } from '../repositories.js';
 
 /** How the engine paces itself. Every duration in milliseconds. */
@@ -48,6 +49,8 @@ export interface EngineContext {
   readonly playbooks: PlaybookCatalog;
   readonly settings: EngineSettings;
   readonly log: EngineLog;
+  /** Told about transitions, rollbacks and task attempts once committed (Prometheus). */
+  readonly engineMetrics: EngineMetrics;
   /** Called after a commit queued work that is due now, so a local worker claims it at once. */
   readonly workQueued: () => void;
 }
@@ -62,6 +65,7 @@ export interface EngineDependencies {
   readonly playbooks: PlaybookCatalog;
   readonly settings?: Partial<EngineSettings>;
   readonly log?: EngineLog;
+  readonly engineMetrics?: EngineMetrics;
 }
 
 export function engineContext(
@@ -75,6 +79,7 @@ export function engineContext(
     random: dependencies.random ?? Math.random,
     settings: { ...DEFAULT_ENGINE_SETTINGS, ...dependencies.settings },
     log: dependencies.log ?? SILENT_LOG,
+    engineMetrics: dependencies.engineMetrics ?? NO_ENGINE_METRICS,
     workQueued,
   };
 }

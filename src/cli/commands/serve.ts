@@ -8,6 +8,7 @@ import {
   ensureLocalAdminToken,
   LOCAL_ADMIN_NAME,
 } from '../../http/local-access.js';
+import { ApiMetrics } from '../../http/metrics.js';
 import { startApiServer } from '../../http/server.js';
 import { ApiTokens, parseApiTokens } from '../../http/tokens.js';
 import { loadDefaultPlaybook, loadPlaybookFile, type Playbook } from '../../playbook/index.js';
@@ -90,7 +91,9 @@ export function registerServeCommand(
           logger.info({ released }, 'took over the work items of a previous process');
         }
       }
+      const metrics = new ApiMetrics();
       const service = await startService({
+        engineMetrics: metrics.engine,
         store,
         clock: settings.clock,
         playbooks,
@@ -108,6 +111,7 @@ export function registerServeCommand(
         tokens: access.tokens,
         version,
         logger: logger.child({ component: 'http' }),
+        metrics,
         host: options.host,
         port: options.port,
       });
