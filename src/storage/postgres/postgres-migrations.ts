@@ -278,4 +278,56 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    version: 7,
+    name: '0007_outlets',
+    // The event relay (src/relay/): each outlet's place in the log with the lease of the one
+    // process delivering to it, and the events it gave up on (kept whole, so a replay needs
+    // nothing else). Positions are the store's opaque text.
+    sql: `
+      CREATE TABLE outlet_checkpoints (
+        outlet           text PRIMARY KEY,
+        position         text NOT NULL,
+        lease_owner      text,
+        lease_expires_at timestamptz,
+        delivered        bigint NOT NULL DEFAULT 0,
+        updated_at       timestamptz NOT NULL
+      );
+      CREATE TABLE outlet_dead_letters (
+        outlet              text NOT NULL,
+        event_id            text NOT NULL,
+        journey_id          text NOT NULL,
+        type                text NOT NULL,
+        position            text NOT NULL,
+        envelope            jsonb NOT NULL,
+        attempts            integer NOT NULL,
+        last_error          text NOT NULL,
+        dead_at             timestamptz NOT NULL,
+        replay_requested_at timestamptz,
+        PRIMARY KEY (outlet, event_id)
+      );
+      CREATE INDEX outlet_dead_letters_journey ON outlet_dead_letters (journey_id);
+    `,
+  },
+  {
+    version: 8,
+    name: '0008_idempotency_keys',
+    // Idempotency-Key on POSTs: the first answer to a caller's key, kept to be returned again.
+    // status is NULL while the first request is still being answered.
+    sql: `
+      CREATE TABLE idempotency_keys (
+        actor         text NOT NULL,
+        key           text NOT NULL,
+        method        text NOT NULL,
+        path          text NOT NULL,
+        request_hash  text NOT NULL,
+        status        integer,
+        response      jsonb,
+        created_at    timestamptz NOT NULL,
+        completed_at  timestamptz,
+        PRIMARY KEY (actor, key)
+      );
+      CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+    `,
+  },
 ];

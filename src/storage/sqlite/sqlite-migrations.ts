@@ -94,4 +94,56 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX work_items_journey ON work_items (journey_id);
     `,
   },
+  {
+    version: 4,
+    name: '0004_outlets',
+    // The event relay (src/relay/): each outlet's place in the log with the lease of the one
+    // process delivering to it, and the events it gave up on (kept whole, so a replay needs
+    // nothing else). Positions are the store's opaque text.
+    sql: `
+      CREATE TABLE outlet_checkpoints (
+        outlet           TEXT PRIMARY KEY,
+        position         TEXT NOT NULL,
+        lease_owner      TEXT,
+        lease_expires_at TEXT,
+        delivered        INTEGER NOT NULL DEFAULT 0,
+        updated_at       TEXT NOT NULL
+      );
+      CREATE TABLE outlet_dead_letters (
+        outlet              TEXT NOT NULL,
+        event_id            TEXT NOT NULL,
+        journey_id          TEXT NOT NULL,
+        type                TEXT NOT NULL,
+        position            TEXT NOT NULL,
+        envelope            TEXT NOT NULL,
+        attempts            INTEGER NOT NULL,
+        last_error          TEXT NOT NULL,
+        dead_at             TEXT NOT NULL,
+        replay_requested_at TEXT,
+        PRIMARY KEY (outlet, event_id)
+      );
+      CREATE INDEX outlet_dead_letters_journey ON outlet_dead_letters (journey_id);
+    `,
+  },
+  {
+    version: 5,
+    name: '0005_idempotency_keys',
+    // Idempotency-Key on POSTs: the first answer to a caller's key, kept to be returned again.
+    // status is NULL while the first request is still being answered.
+    sql: `
+      CREATE TABLE idempotency_keys (
+        actor         TEXT NOT NULL,
+        key           TEXT NOT NULL,
+        method        TEXT NOT NULL,
+        path          TEXT NOT NULL,
+        request_hash  TEXT NOT NULL,
+        status        INTEGER,
+        response      TEXT,
+        created_at    TEXT NOT NULL,
+        completed_at  TEXT,
+        PRIMARY KEY (actor, key)
+      );
+      CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+    `,
+  },
 ];
