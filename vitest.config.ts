@@ -26,6 +26,7 @@ export default defineConfig({
             'test/sources/**/*.test.ts',
             'test/engine/**/*.test.ts',
             'test/http/**/*.test.ts',
+            'test/relay/**/*.test.ts',
           ],
           // Probes PostgreSQL and NATS once; suites read the result with inject('services').
           globalSetup: ['test/support/global-setup.ts'],

@@ -232,6 +232,18 @@ export interface EventStore {
     after: GlobalPosition,
     limit: number,
   ): Promise<{ events: StoredEvent[]; next: GlobalPosition }>;
+  /**
+   * The position after every event committed so far: `readAll(head)` returns only events
+   * committed later (where a new outlet or a live stream without a checkpoint starts).
+   */
+  headPosition(): Promise<GlobalPosition>;
+  /** Whether `value` is a position this store could have returned (checks outside input). */
+  isPosition(value: string): boolean;
+  /**
+   * Calls `listener` after each commit of this process succeeds (the relay and live streams
+   * wake on it instead of waiting for their next poll). Returns the function that unsubscribes.
+   */
+  onCommitted(listener: () => void): () => void;
 }
 
 /** Durable work: enqueue in a commit (or alone), claim with a lease, complete or release. */
@@ -258,6 +270,97 @@ export interface WorkQueue {
   countQueued(): Promise<number>;
 }
 
+/** Where an outlet of the event relay stands: its checkpoint and who delivers to it now. */
+export interface OutletCheckpoint {
+  readonly outlet: string;
+  /** Every event at or before it was delivered (or dead-lettered). */
+  readonly position: GlobalPosition;
+  /** The one process delivering to this outlet now; null when none holds the lease. */
+  readonly leaseOwner: string | null;
+  readonly leaseExpiresAt: Instant | null;
+  /** How many events it has delivered in all. */
+  readonly delivered: number;
+  readonly updatedAt: Instant;
+}
+
+/** An event an outlet gave up on after its retry budget, kept whole so it can be replayed. */
+export interface DeadLetter {
+  readonly outlet: string;
+  readonly eventId: string;
+  readonly journeyId: string;
+  readonly type: string;
+  readonly position: GlobalPosition;
+  /** The CloudEvents envelope exactly as it was offered. */
+  readonly envelope: JsonValue;
+  readonly attempts: number;
+  readonly lastError: string;
+  readonly deadAt: Instant;
+  /** An operator asked for it to be delivered again; null otherwise. */
+  readonly replayRequestedAt: Instant | null;
+}
+
+export type NewDeadLetter = Omit<DeadLetter, 'outlet' | 'replayRequestedAt'>;
+
+export interface OutletLease {
+  readonly outlet: string;
+  readonly owner: string;
+  readonly leaseFor: Millis;
+  readonly now: Instant;
+}
+
+/**
+ * The event relay's durable state: each outlet's checkpoint with the lease of the one process
+ * that delivers to it (so several engines on one PostgreSQL never deliver to one outlet at
+ * once), and its dead letters. Moving a checkpoint and recording dead letters is one transaction.
+ */
+export interface OutletLog {
+  /**
+   * Takes or renews the outlet's lease when it is free, expired or already ours; creates the
+   * checkpoint at `initialPosition` the first time. Null when another live owner holds it.
+   */
+  acquireOutlet(
+    lease: OutletLease & { readonly initialPosition: GlobalPosition },
+  ): Promise<OutletCheckpoint | null>;
+  /**
+   * Moves the checkpoint to `position`, records `deadLetters`, adds `delivered`, renews the
+   * lease; all or nothing. False (and nothing written) when the lease was taken by another.
+   */
+  advanceOutlet(
+    lease: OutletLease & {
+      readonly position: GlobalPosition;
+      readonly delivered: number;
+      readonly deadLetters: readonly NewDeadLetter[];
+    },
+  ): Promise<boolean>;
+  /** Gives the lease up (a process stopping), so another takes over at once. */
+  releaseOutlet(outlet: string, owner: string): Promise<void>;
+  findOutlet(outlet: string): Promise<OutletCheckpoint | null>;
+  listOutlets(): Promise<OutletCheckpoint[]>;
+  /** Dead letters of an outlet, oldest first; `after` is the last event id of the previous page. */
+  listDeadLetters(
+    outlet: string,
+    page?: { readonly limit?: number; readonly after?: string | null },
+  ): Promise<Page<DeadLetter>>;
+  countDeadLetters(outlet: string): Promise<number>;
+  /** Asks for one dead letter (or all of the outlet's, eventId null) to be delivered again. */
+  requestReplay(outlet: string, eventId: string | null, now: Instant): Promise<number>;
+  /** Dead letters waiting to be replayed, oldest first. */
+  replayRequests(outlet: string, limit: number): Promise<DeadLetter[]>;
+  /**
+   * Settles a replay: delivered (the dead letter is removed) or failed again (it stays, with
+   * the new error and attempts, waiting for another request).
+   */
+  settleReplay(
+    outlet: string,
+    eventId: string,
+    outcome:
+      | { readonly delivered: true }
+      | { readonly delivered: false; readonly error: string; readonly attempts: number },
+  ): Promise<void>;
+  /** Removes a dead letter an operator gave up on; false when there was none. */
+  discardDeadLetter(outlet: string, eventId: string): Promise<boolean>;
+}
+
 /** The read models: the specification's repositories' questions. */
 export interface ReadModels {
   findJourney(journeyId: string): Promise<JourneyRecord | null>;
@@ -271,7 +374,65 @@ export interface ReadModels {
   ): Promise<UnitOfWorkRecord[]>;
 }
 
-export interface Store extends EventStore, WorkQueue, ReadModels {
+// ---- Idempotency keys (the API's `Idempotency-Key` on POSTs) ----
+
+/** A request as its idempotency key remembers it; keys are scoped per caller (`actor`). */
+export interface IdempotentRequest {
+  readonly actor: string;
+  readonly key: string;
+  readonly method: string;
+  readonly path: string;
+  /** A digest of the request's body: the same key with another body is refused. */
+  readonly requestHash: string;
+}
+
+/** The first answer to a key, returned again to every repeat. */
+export interface IdempotentResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body exactly as first sent. */
+  readonly body: string;
+}
+
+/** What claiming a key found. */
+export type IdempotencyClaim =
+  /** Run the request, then `completeIdempotencyKey` or `releaseIdempotencyKey` with `claimedAt`. */
+  | { readonly kind: 'claimed'; readonly claimedAt: Instant }
+  | { readonly kind: 'replay'; readonly response: IdempotentResponse }
+  /** The first request with this key is still being answered. */
+  | { readonly kind: 'in_flight'; readonly since: Instant }
+  /** The key was used for another request (method, path or body). */
+  | { readonly kind: 'mismatch'; readonly method: string; readonly path: string };
+
+export interface IdempotencyKeys {
+  /**
+   * Claims the caller's key for `request`, or says what it is already bound to. A key first used
+   * before `expiredBefore` is forgotten, and one still in flight since before `abandonedBefore`
+   * is taken over (its request died with its process): both are claimed afresh.
+   */
+  claimIdempotencyKey(
+    request: IdempotentRequest,
+    at: {
+      readonly now: Instant;
+      readonly expiredBefore: Instant;
+      readonly abandonedBefore: Instant;
+    },
+  ): Promise<IdempotencyClaim>;
+  /** Stores the answer of a claim; false when the claim was taken over meanwhile. */
+  completeIdempotencyKey(
+    actor: string,
+    key: string,
+    claimedAt: Instant,
+    response: IdempotentResponse,
+    now: Instant,
+  ): Promise<boolean>;
+  /** Forgets a claim whose answer is not kept (a 5xx, a retryable refusal), so a retry runs. */
+  releaseIdempotencyKey(actor: string, key: string, claimedAt: Instant): Promise<void>;
+  /** Removes keys first used before `createdBefore`; returns how many. */
+  removeExpiredIdempotencyKeys(createdBefore: Instant): Promise<number>;
+}
+
+export interface Store extends EventStore, WorkQueue, ReadModels, OutletLog, IdempotencyKeys {
   /** `sqlite` or `postgres`: for messages and capability checks. */
   readonly backend: 'sqlite' | 'postgres';
   /** Applies pending migrations; refuses a database newer than the code (DatabaseTooNewError). */

@@ -22,6 +22,10 @@ export interface Dialect {
     after: GlobalPosition,
     limit: number,
   ): Promise<{ rows: Row[]; next: GlobalPosition }>;
+  /** The position after every event committed so far (see EventStore.headPosition). */
+  headPosition(session: SqlSession): Promise<GlobalPosition>;
+  /** Whether the text has the shape of a position of this backend. */
+  isPosition(value: string): boolean;
   /** The global position of an event row as `readAll` understands it. */
   positionOf(row: Row): GlobalPosition;
   /** Columns to select with every event beyond the shared ones, e.g. `, tx`. */

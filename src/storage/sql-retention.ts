@@ -76,6 +76,8 @@ async function removeJourneys(
   const events = await session.run(`DELETE FROM events WHERE ${byStream}`, streams);
   const unitsOfWork = await session.run(`DELETE FROM units_of_work WHERE ${byJourney}`, ids);
   const workItems = await session.run(`DELETE FROM work_items WHERE ${byJourney}`, ids);
+  // The relay's dead letters hold whole events: they go with the rest of the history.
+  await session.run(`DELETE FROM outlet_dead_letters WHERE ${byJourney}`, ids);
   await session.run(`DELETE FROM journeys WHERE ${byJourney}`, ids);
   return { unitsOfWork, events, workItems };
 }

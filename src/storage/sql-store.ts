@@ -3,11 +3,18 @@ import type {
   Clock,
   Commit,
   CommitResult,
+  DeadLetter,
   GlobalPosition,
+  IdempotencyClaim,
+  IdempotentRequest,
+  IdempotentResponse,
   JourneyFilter,
   JourneyRecord,
   MigrationReport,
+  NewDeadLetter,
   NewWorkItem,
+  OutletCheckpoint,
+  OutletLease,
   Page,
   PruneReport,
   Store,
@@ -20,6 +27,8 @@ import { isoInstant, planCommit, type WrittenEvent } from './commit-plan.js';
 import type { Dialect } from './dialect.js';
 import { migrate } from './migrator.js';
 import { eventFromRow, selectEvents } from './sql-events.js';
+import * as idempotency from './sql-idempotency.js';
+import * as outlets from './sql-outlets.js';
 import * as readModels from './sql-read-models.js';
 import { prune } from './sql-retention.js';
 import * as queue from './sql-work-queue.js';
@@ -34,6 +43,7 @@ export class SqlStore implements Store {
   readonly #driver: SqlDriver;
   readonly #dialect: Dialect;
   readonly #clock: Clock;
+  readonly #commitListeners = new Set<() => void>();
 
   constructor(driver: SqlDriver, dialect: Dialect, clock: Clock) {
     this.backend = dialect.backend;
@@ -69,7 +79,25 @@ export class SqlStore implements Store {
         });
       });
     }
+    for (const listener of this.#commitListeners) {
+      listener();
+    }
     return { versions, events };
+  }
+
+  onCommitted(listener: () => void): () => void {
+    // Wrapped so one listener registered twice can be removed twice.
+    const entry = () => listener();
+    this.#commitListeners.add(entry);
+    return () => this.#commitListeners.delete(entry);
+  }
+
+  headPosition(): Promise<GlobalPosition> {
+    return this.#dialect.headPosition(this.#driver);
+  }
+
+  isPosition(value: string): boolean {
+    return this.#dialect.isPosition(value);
   }
 
   async readStream(streamId: string, afterVersion = 0): Promise<StoredEvent[]> {
@@ -151,6 +179,105 @@ export class SqlStore implements Store {
     stage: WorkingStage,
   ): Promise<UnitOfWorkRecord[]> {
     return readModels.findUnitsOfWorkByClientAndStage(this.#driver, clientId, stage);
+  }
+
+  acquireOutlet(
+    lease: OutletLease & { readonly initialPosition: GlobalPosition },
+  ): Promise<OutletCheckpoint | null> {
+    return outlets.acquireOutlet(this.#driver, lease);
+  }
+
+  advanceOutlet(
+    lease: OutletLease & {
+      readonly position: GlobalPosition;
+      readonly delivered: number;
+      readonly deadLetters: readonly NewDeadLetter[];
+    },
+  ): Promise<boolean> {
+    return outlets.advanceOutlet(this.#driver, lease);
+  }
+
+  releaseOutlet(outlet: string, owner: string): Promise<void> {
+    return outlets.releaseOutlet(this.#driver, outlet, owner);
+  }
+
+  findOutlet(outlet: string): Promise<OutletCheckpoint | null> {
+    return outlets.findOutlet(this.#driver, outlet);
+  }
+
+  listOutlets(): Promise<OutletCheckpoint[]> {
+    return outlets.listOutlets(this.#driver);
+  }
+
+  listDeadLetters(
+    outlet: string,
+    page?: { readonly limit?: number; readonly after?: string | null },
+  ): Promise<Page<DeadLetter>> {
+    return outlets.listDeadLetters(this.#driver, outlet, page);
+  }
+
+  countDeadLetters(outlet: string): Promise<number> {
+    return outlets.countDeadLetters(this.#driver, outlet);
+  }
+
+  requestReplay(outlet: string, eventId: string | null, now: Instant): Promise<number> {
+    return outlets.requestReplay(this.#driver, outlet, eventId, now);
+  }
+
+  replayRequests(outlet: string, limit: number): Promise<DeadLetter[]> {
+    return outlets.replayRequests(this.#driver, outlet, limit);
+  }
+
+  settleReplay(
+    outlet: string,
+    eventId: string,
+    outcome: Parameters<Store['settleReplay']>[2],
+  ): Promise<void> {
+    return outlets.settleReplay(this.#driver, outlet, eventId, outcome);
+  }
+
+  discardDeadLetter(outlet: string, eventId: string): Promise<boolean> {
+    return outlets.discardDeadLetter(this.#driver, outlet, eventId);
+  }
+
+  claimIdempotencyKey(
+    request: IdempotentRequest,
+    at: {
+      readonly now: Instant;
+      readonly expiredBefore: Instant;
+      readonly abandonedBefore: Instant;
+    },
+  ): Promise<IdempotencyClaim> {
+    return idempotency.claimIdempotencyKey(this.#driver, request, {
+      now: isoInstant(at.now),
+      expiredBefore: isoInstant(at.expiredBefore),
+      abandonedBefore: isoInstant(at.abandonedBefore),
+    });
+  }
+
+  completeIdempotencyKey(
+    actor: string,
+    key: string,
+    claimedAt: Instant,
+    response: IdempotentResponse,
+    now: Instant,
+  ): Promise<boolean> {
+    return idempotency.completeIdempotencyKey(
+      this.#driver,
+      actor,
+      key,
+      isoInstant(claimedAt),
+      response,
+      isoInstant(now),
+    );
+  }
+
+  releaseIdempotencyKey(actor: string, key: string, claimedAt: Instant): Promise<void> {
+    return idempotency.releaseIdempotencyKey(this.#driver, actor, key, isoInstant(claimedAt));
+  }
+
+  removeExpiredIdempotencyKeys(createdBefore: Instant): Promise<number> {
+    return idempotency.removeExpiredIdempotencyKeys(this.#driver, isoInstant(createdBefore));
   }
 
   migrate(): Promise<MigrationReport> {

@@ -1,4 +1,4 @@
-import type { GlobalPosition } from '../../application/ports.js';
+import { START, type GlobalPosition } from '../../application/ports.js';
 import type { CommitPlan } from '../commit-plan.js';
 import type { Dialect } from '../dialect.js';
 import { selectEvents } from '../sql-events.js';
@@ -47,6 +47,15 @@ export function postgresDialect(schema: string): Dialect {
       const last = rows.at(-1);
       return { rows, next: last === undefined ? after : dialect.positionOf(last) };
     },
+    async headPosition(session: SqlSession) {
+      // The last event a reader may take now: anything committed later sorts after it.
+      const [row] = await session.all(
+        `SELECT tx, position FROM events WHERE tx < pg_snapshot_xmin(pg_current_snapshot())
+         ORDER BY tx DESC, position DESC LIMIT 1`,
+      );
+      return row === undefined ? START : dialect.positionOf(row);
+    },
+    isPosition: (value: string) => value === START || /^\d{1,20}-\d{1,19}$/.test(value),
     positionOf: (row: Row) => `${String(row.tx)}-${String(row.position)}`,
     extraEventColumns: ', tx',
     isActiveJourneyViolation(error: unknown) {

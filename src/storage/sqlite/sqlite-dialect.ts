@@ -40,6 +40,11 @@ export const sqliteDialect: Dialect = {
     );
     return { rows, next: rows.length > 0 ? String(rows.at(-1)?.position) : after };
   },
+  async headPosition(session: SqlSession) {
+    const [row] = await session.all('SELECT COALESCE(MAX(position), 0) AS head FROM events');
+    return String(Number(row?.head ?? 0));
+  },
+  isPosition: (value: string) => /^\d{1,15}$/.test(value),
   positionOf: (row: Row) => String(row.position),
   extraEventColumns: '',
   isActiveJourneyViolation,

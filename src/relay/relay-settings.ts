@@ -1,0 +1,71 @@
+import type { Millis, RetryPolicy } from '../domain/index.js';
+
+/** How one outlet is fed; every field has a default (`DEFAULT_OUTLET_POLICY`). */
+export interface OutletPolicy {
+  /**
+   * Where an outlet seen for the first time starts: `now` (only events committed from then on)
+   * or `beginning` (the whole history the store keeps). Later starts resume at its checkpoint.
+   * @default 'now'
+   */
+  readonly startAt: 'now' | 'beginning';
+  /** Tries per event before it is dead-lettered, and the pauses between them. */
+  readonly retry: Pick<
+    RetryPolicy,
+    'initialInterval' | 'backoffCoefficient' | 'maxInterval' | 'jitter'
+  > & {
+    /** @default 8 */
+    readonly maxAttempts: number;
+  };
+  /** Events read from the log per batch; the checkpoint moves once a batch is settled. @default 200 */
+  readonly batchSize: number;
+  /** Journeys delivered to at once (each journey's events one after another). @default 16 */
+  readonly concurrency: number;
+}
+
+export const DEFAULT_OUTLET_POLICY: OutletPolicy = Object.freeze({
+  startAt: 'now',
+  retry: Object.freeze({
+    maxAttempts: 8,
+    initialInterval: 500,
+    backoffCoefficient: 2,
+    maxInterval: 30_000,
+    jitter: 0.2,
+  }),
+  batchSize: 200,
+  concurrency: 16,
+});
+
+/** The relay's own timings, shared by its outlets. */
+export interface RelayTimings {
+  /** How long an outlet's lease lasts without renewal. @default 30s */
+  readonly leaseFor: Millis;
+  /** The longest wait for new events before the log is read again (others' commits). @default 250ms */
+  readonly pollInterval: Millis;
+  /** The pause after an unexpected error (e.g. the database is unreachable). @default 2s */
+  readonly errorBackoff: Millis;
+}
+
+export const DEFAULT_RELAY_TIMINGS: RelayTimings = Object.freeze({
+  leaseFor: 30_000,
+  pollInterval: 250,
+  errorBackoff: 2_000,
+});
+
+/**
+ * What the relay reports (the API's /metrics implements it with prom-client). Every method is
+ * called after the fact and must not throw.
+ */
+export interface RelayMetrics {
+  delivered(outlet: string, count: number): void;
+  failed(outlet: string): void;
+  deadLettered(outlet: string): void;
+  /** Seconds from an event's commit to its delivery. */
+  lag(outlet: string, seconds: number): void;
+}
+
+export const NO_RELAY_METRICS: RelayMetrics = Object.freeze({
+  delivered: () => undefined,
+  failed: () => undefined,
+  deadLettered: () => undefined,
+  lag: () => undefined,
+});
