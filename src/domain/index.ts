@@ -57,7 +57,7 @@ export type { TaskDefinition } from './unit-of-work/task.js';
 export { ancestorsOf, dependentsOf, findCycles, validateDag } from './unit-of-work/dag.js';
 export type { DagNode, DagProblem } from './unit-of-work/dag.js';
 export type * from './unit-of-work/commands.js';
-export { WorkPurpose } from './unit-of-work/events.js';
+export { UNIT_OF_WORK_EVENT_TYPES, WorkPurpose } from './unit-of-work/events.js';
 export type * from './unit-of-work/events.js';
 export {
   TASK_STATUSES,

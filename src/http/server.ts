@@ -17,6 +17,7 @@ import {
   type ProblemDocument,
 } from './problem.js';
 import type { ApiOrchestrator, ApiStore } from './routes/context.js';
+import { eventStreamRoutes } from './routes/event-stream.js';
 import { journeyCommandRoutes } from './routes/journey-commands.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { operationRoutes } from './routes/operations.js';
@@ -113,6 +114,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   await app.register(journeyCommandRoutes, context);
   await app.register(unitOfWorkRoutes, context);
   await app.register(reportRoutes, context);
+  await app.register(eventStreamRoutes, { store: options.store });
   await app.register(operationRoutes, {
     store: options.store,
     metrics,

@@ -135,3 +135,21 @@ export type UnitOfWorkEvent =
   | UnitOfWorkCancelled;
 
 export type UnitOfWorkEventType = UnitOfWorkEvent['type'];
+
+export const UNIT_OF_WORK_EVENT_TYPES = [
+  'UnitOfWorkCreated',
+  'TaskAdded',
+  'UnitOfWorkStarted',
+  'TaskExecutionStarted',
+  'TaskExecutionCompleted',
+  'TaskExecutionFailed',
+  'UnitOfWorkCompleted',
+  'UnitOfWorkFailed',
+  'UnitOfWorkRetried',
+  'UnitOfWorkCancelled',
+] as const satisfies readonly UnitOfWorkEventType[];
+
+// Compile-time check that the list above names every event type.
+type MissingEventTypes = Exclude<UnitOfWorkEventType, (typeof UNIT_OF_WORK_EVENT_TYPES)[number]>;
+export const ALL_UNIT_OF_WORK_EVENT_TYPES_LISTED: MissingEventTypes extends never ? true : never =
+  true;
