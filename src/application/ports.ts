@@ -372,6 +372,11 @@ export interface ReadModels {
     clientId: string,
     stage: WorkingStage,
   ): Promise<UnitOfWorkRecord[]>;
+  /**
+   * How many journeys are in each stage (every stage present, 0 when none): the active ones in
+   * sandbox, pilot, production and rollback, the ended ones in completed and cancelled.
+   */
+  countJourneysByStage(): Promise<Readonly<Record<Stage, number>>>;
 }
 
 // ---- Idempotency keys (the API's `Idempotency-Key` on POSTs) ----

@@ -1,13 +1,15 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EngineMetrics } from '../application/queries/engine-metrics.js';
+import type { RelayMetrics } from '../application/queries/relay-metrics.js';
 import { ALL_STAGES, millisBetween, type Instant, type Stage } from '../domain/index.js';
+import { prometheusRelayMetrics } from './prometheus-relay-metrics.js';
 
 /**
  * Prometheus metrics (`GET /metrics`), on a registry of their own (never prom-client's global
- * one). Read at scrape time: journeys by stage (from the read models, through the cached
- * statistics) and the work queue's depth and lag. Counted as they happen: HTTP request
- * durations here, and the engine's transitions, rollbacks and task attempts through `engine`
- * once the runtime passes it to the engine (see EngineMetrics).
+ * one). Read at scrape time: journeys by stage (one grouped count of the read models) and the
+ * work queue's depth and lag. Counted as they happen: HTTP request durations here, the
+ * engine's transitions, rollbacks and task attempts through `engine` (see EngineMetrics), and
+ * the event relay's deliveries, failures, dead letters and lag through `relay` (RelayMetrics).
  */
 
 export interface MetricSources {
@@ -24,6 +26,7 @@ const LONG_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1_800, 3_600, 21_600, 86_
 export class ApiMetrics {
   readonly registry = new Registry();
   readonly engine: EngineMetrics;
+  readonly relay: RelayMetrics;
   readonly #requests: Histogram<'method' | 'route' | 'status_code'>;
   #sources: MetricSources | null = null;
   #onError: (error: unknown) => void = () => undefined;
@@ -45,7 +48,7 @@ export class ApiMetrics {
     const now = () => this.#sources?.now();
     new Gauge({
       name: 'journeys_by_stage',
-      help: 'Journeys by current stage (read models, at most a few seconds old)',
+      help: 'Journeys by current stage: active ones in sandbox to rollback, ended ones in completed or cancelled',
       labelNames: ['stage'],
       registers,
       async collect() {
@@ -79,6 +82,7 @@ export class ApiMetrics {
       },
     });
     this.engine = engineMetrics(registers);
+    this.relay = prometheusRelayMetrics(registers);
   }
 
   /** Where scrape-time values come from; `onError` hears a source that failed (its gauge keeps its last value). */
@@ -126,6 +130,13 @@ function engineMetrics(registers: Registry[]): EngineMetrics {
     buckets: LONG_BUCKETS,
     registers,
   });
+  const setupDurations = new Histogram({
+    name: 'journey_stage_setup_duration_seconds',
+    help: 'From entering a stage to its setup unit of work completing (what the transition deadline watches)',
+    labelNames: ['stage'],
+    buckets: LONG_BUCKETS,
+    registers,
+  });
   const rollbacks = new Counter({
     name: 'journey_rollbacks_total',
     help: 'Rollbacks initiated, by stage and by whether the engine started them',
@@ -139,25 +150,19 @@ function engineMetrics(registers: Registry[]): EngineMetrics {
     buckets: [0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 900],
     registers,
   });
-  const outletFailures = new Counter({
-    name: 'journey_outlet_delivery_failures_total',
-    help: 'Event deliveries an outlet failed',
-    labelNames: ['outlet'],
-    registers,
-  });
   return {
     stageTransition({ kind, fromStage, toStage, duration }) {
       transitions.inc({ kind, from: fromStage, to: toStage });
       transitionDurations.observe({ from: fromStage, to: toStage }, duration / 1_000);
+    },
+    stageSetupCompleted({ stage, duration }) {
+      setupDurations.observe({ stage }, duration / 1_000);
     },
     rollbackInitiated({ fromStage, toStage, automatic }) {
       rollbacks.inc({ from: fromStage, to: toStage, trigger: automatic ? 'automatic' : 'manual' });
     },
     taskAttemptFinished({ intent, outcome, duration }) {
       tasks.observe({ intent, outcome }, duration / 1_000);
-    },
-    outletDeliveryFailed({ outlet }) {
-      outletFailures.inc({ outlet });
     },
   };
 }

@@ -5,6 +5,7 @@ import {
   createJsonSchemaTransform,
   createJsonSchemaTransformObject,
 } from 'fastify-type-provider-zod';
+import { withIdempotencyKeyParameter } from './idempotency-openapi.js';
 import { tidyDocument } from './openapi-document.js';
 
 /**
@@ -37,7 +38,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       ],
     },
     transform: createJsonSchemaTransform({ skipList: [] }),
-    transformObject: (document) => tidyDocument(transformObject(document)),
+    transformObject: (document) =>
+      withIdempotencyKeyParameter(tidyDocument(transformObject(document))),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());

@@ -1,12 +1,13 @@
 import type { JourneyFilter, JourneyRecord, Page, UnitOfWorkRecord } from '../application/ports.js';
-import type {
-  JourneyStatusKind,
-  Stage,
-  StartedJourney,
-  UnitOfWork,
-  UnitOfWorkStatus,
-  WorkingStage,
-  WorkPurpose,
+import {
+  ALL_STAGES,
+  type JourneyStatusKind,
+  type Stage,
+  type StartedJourney,
+  type UnitOfWork,
+  type UnitOfWorkStatus,
+  type WorkingStage,
+  type WorkPurpose,
 } from '../domain/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { instantOf, parseJson, type Dialect } from './dialect.js';
@@ -115,6 +116,19 @@ export async function findUnitsOfWorkByClientAndStage(
     [clientId, stage],
   );
   return rows.map(unitFromRow);
+}
+
+/** One grouped count (the stage index answers it): cheap enough for every /metrics scrape. */
+export async function countJourneysByStage(session: SqlSession): Promise<Record<Stage, number>> {
+  const counts = Object.fromEntries(ALL_STAGES.map((stage) => [stage, 0])) as Record<Stage, number>;
+  const rows = await session.all('SELECT stage, COUNT(*) AS n FROM journeys GROUP BY stage');
+  for (const row of rows) {
+    const stage = String(row.stage);
+    if (stage in counts) {
+      counts[stage as Stage] = Number(row.n);
+    }
+  }
+  return counts;
 }
 
 function journeyFromRow(row: Row): JourneyRecord {

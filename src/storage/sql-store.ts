@@ -22,7 +22,13 @@ import type {
   UnitOfWorkRecord,
   WorkItem,
 } from '../application/ports.js';
-import { addMillis, type Instant, type Millis, type WorkingStage } from '../domain/index.js';
+import {
+  addMillis,
+  type Instant,
+  type Millis,
+  type Stage,
+  type WorkingStage,
+} from '../domain/index.js';
 import { isoInstant, planCommit, type WrittenEvent } from './commit-plan.js';
 import type { Dialect } from './dialect.js';
 import { migrate } from './migrator.js';
@@ -179,6 +185,10 @@ export class SqlStore implements Store {
     stage: WorkingStage,
   ): Promise<UnitOfWorkRecord[]> {
     return readModels.findUnitsOfWorkByClientAndStage(this.#driver, clientId, stage);
+  }
+
+  countJourneysByStage(): Promise<Readonly<Record<Stage, number>>> {
+    return readModels.countJourneysByStage(this.#driver);
   }
 
   acquireOutlet(

@@ -10,13 +10,14 @@ function recorder() {
   const seen = {
     transitions: [] as string[],
     rollbacks: [] as boolean[],
+    setups: [] as string[],
     attempts: [] as { intent: string; outcome: string; duration: number }[],
   };
   const metrics: EngineMetrics = {
     stageTransition: (t) => seen.transitions.push(`${t.kind}:${t.fromStage}->${t.toStage}`),
+    stageSetupCompleted: (s) => seen.setups.push(s.stage),
     rollbackInitiated: (r) => seen.rollbacks.push(r.automatic),
     taskAttemptFinished: (a) => seen.attempts.push(a),
-    outletDeliveryFailed: () => undefined,
   };
   return { seen, metrics };
 }
@@ -45,6 +46,8 @@ forEachBackend((backend) => {
       'rollback_completed:rollback->sandbox',
     ]);
     expect(seen.rollbacks).toEqual([true]);
+    // The pilot's setup failed (and was rolled back): only the sandbox's completed.
+    expect(seen.setups).toEqual(['sandbox']);
     const installs = seen.attempts.filter((a) => a.intent === 'install_connectors');
     // Sandbox: one failure, then success; pilot installs its connectors with the same intent.
     expect(installs.map((a) => a.outcome)).toEqual(['failed', 'succeeded', 'succeeded']);

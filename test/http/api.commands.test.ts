@@ -26,14 +26,14 @@ forEachBackend((backend) => {
       'demo_approved',
     ]);
 
-    // An operator may not decide the demo (the playbook allows client and admin): the domain's 403.
+    // A viewer may not decide anything (the route needs operator); an operator approves.
     expectProblem(
       await api.request('POST', '/v1/journeys/walk/approvals', {
-        as: 'operator',
+        as: 'viewer',
         body: { criterion: 'demo_approved' },
       }),
       403,
-      'APPROVER_NOT_ALLOWED',
+      'FORBIDDEN',
     );
     expectProblem(
       await api.request('POST', '/v1/journeys/walk/approvals', {
@@ -43,14 +43,15 @@ forEachBackend((backend) => {
       'UNKNOWN_CRITERION',
     );
     const approved = await api.request('POST', '/v1/journeys/walk/approvals', {
+      as: 'operator',
       body: { criterion: 'demo_approved', comment: 'great demo', stage: 'sandbox' },
     });
     expect(approved.status).toBe(201);
     expect(JourneySchema.parse(approved.body).approvals).toEqual([
       expect.objectContaining({
         criterionId: 'demo_approved',
-        approverId: NAMES.admin,
-        role: 'admin',
+        approverId: NAMES.operator,
+        role: 'operator',
         decision: 'approved',
         comment: 'great demo',
       }),

@@ -44,7 +44,7 @@ describe('the default playbook', () => {
       metric('connectors_syncing', 'eq', true),
       metric('search_quality', 'gt', 80, '%'),
       metric('security_scan_passed', 'eq', true),
-      { id: 'demo_approved', kind: 'approval', roles: ['client', 'admin'] },
+      { id: 'demo_approved', kind: 'approval', roles: ['client', 'operator', 'admin'] },
     ]);
   });
 

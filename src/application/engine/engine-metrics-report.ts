@@ -41,6 +41,9 @@ export function journeyReport(
             duration: inStage(event.at),
           });
           break;
+        case 'StageSetupCompleted':
+          metrics.stageSetupCompleted({ stage: event.stage, duration: inStage(event.at) });
+          break;
         case 'RollbackInitiated':
           metrics.rollbackInitiated({
             fromStage: event.fromStage,
