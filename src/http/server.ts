@@ -21,6 +21,7 @@ import { eventStreamRoutes } from './routes/event-stream.js';
 import { journeyCommandRoutes } from './routes/journey-commands.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { operationRoutes } from './routes/operations.js';
+import { outletRoutes } from './routes/outlets.js';
 import { reportRoutes } from './routes/reports.js';
 import { unitOfWorkRoutes } from './routes/units-of-work.js';
 import type { ApiTokens } from './tokens.js';
@@ -115,6 +116,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   await app.register(unitOfWorkRoutes, context);
   await app.register(reportRoutes, context);
   await app.register(eventStreamRoutes, { store: options.store });
+  await app.register(outletRoutes, { store: options.store, clock: options.clock });
   await app.register(operationRoutes, {
     store: options.store,
     metrics,
