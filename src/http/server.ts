@@ -7,6 +7,11 @@ import type { Clock } from '../application/ports.js';
 import { SuccessMetrics } from '../application/queries/success-metrics.js';
 import type { Millis } from '../domain/index.js';
 import { registerAuth } from './auth.js';
+import {
+  DEFAULT_IDEMPOTENCY_ABANDON_AFTER,
+  DEFAULT_IDEMPOTENCY_KEY_TTL,
+  registerIdempotency,
+} from './idempotency.js';
 import { ApiMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import {
@@ -45,6 +50,10 @@ export interface ApiServerOptions {
   readonly statisticsMaxAge?: Millis;
   /** How long /readyz waits for the database. @default 2000 */
   readonly readinessTimeout?: Millis;
+  /** How long an Idempotency-Key is remembered from its first use. @default 86400000 (24 h) */
+  readonly idempotencyKeyTtl?: Millis;
+  /** When a key's first request counts as dead (its process killed) and may be taken over. @default 60000 */
+  readonly idempotencyAbandonAfter?: Millis;
 }
 
 /**
@@ -96,7 +105,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   });
   metrics.bind(
     {
-      journeysByStage: async () => (await successMetrics.journeyStatistics()).byStage,
+      journeysByStage: () => options.store.countJourneysByStage(),
       queueDepth: () => options.store.countQueued(),
       nextDueAt: () => options.store.nextDueAt(),
       now: () => options.clock.now(),
@@ -109,6 +118,12 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   });
 
   registerAuth(app, options.tokens);
+  registerIdempotency(app, {
+    keys: options.store,
+    clock: options.clock,
+    ttl: options.idempotencyKeyTtl ?? DEFAULT_IDEMPOTENCY_KEY_TTL,
+    abandonAfter: options.idempotencyAbandonAfter ?? DEFAULT_IDEMPOTENCY_ABANDON_AFTER,
+  });
   await registerOpenApi(app, options.version);
   const context = { orchestrator: options.orchestrator, store: options.store, successMetrics };
   await app.register(journeyRoutes, context);

@@ -16,7 +16,10 @@ export type ApiOrchestrator = Pick<
   | 'cancelUnitOfWork'
 >;
 
-/** What the API reads of the store: read models, streams, and the queue's size for /metrics. */
+/**
+ * What the API reads of the store: read models, streams, and the queue's size for /metrics;
+ * and the Idempotency-Key table it writes.
+ */
 export type ApiStore = Pick<
   Store,
   | 'findJourney'
@@ -37,6 +40,11 @@ export type ApiStore = Pick<
   | 'ping'
   | 'countQueued'
   | 'nextDueAt'
+  | 'claimIdempotencyKey'
+  | 'completeIdempotencyKey'
+  | 'releaseIdempotencyKey'
+  | 'removeExpiredIdempotencyKeys'
+  | 'countJourneysByStage'
 >;
 
 /** What each resource plugin is given. */
