@@ -25,3 +25,11 @@ export {
 export { A2AAgentGateway, type AgentRegistry } from './agents/a2a/index.js';
 export { MetricSourceRouter } from './sources/index.js';
 export { openStore, type StoreOptions } from './storage/open-store.js';
+export {
+  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
+  verifyWebhook,
+  WebhookRejection,
+  type VerifyWebhookOptions,
+  type WebhookHeaders,
+  type WebhookVerification,
+} from './relay/webhook-signature.js';

@@ -15,3 +15,8 @@ export function errorWriterOf(command: Command): (text: string) => void {
   return (text) =>
     output.writeErr === undefined ? process.stderr.write(text) : output.writeErr(text);
 }
+
+/** True when the command writes to a terminal (not captured, not piped): colours are welcome. */
+export function isTerminal(command: Command): boolean {
+  return command.configureOutput().writeOut === undefined && process.stdout.isTTY;
+}

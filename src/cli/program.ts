@@ -2,12 +2,24 @@ import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import type { Clock } from '../application/ports.js';
 import { readEnvironment, type Environment } from '../config/env.js';
 import { systemClock } from '../runtime/system-clock.js';
+import { registerApproveCommand } from './commands/approve.js';
+import { registerCancelCommand } from './commands/cancel.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerHistoryCommand } from './commands/history.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerPlaybookCommand } from './commands/playbook.js';
+import { registerPromoteCommand } from './commands/promote.js';
 import { registerPruneCommand } from './commands/prune.js';
+import { registerReportCommand } from './commands/report.js';
+import { registerRetryCommand } from './commands/retry.js';
+import { registerRollbackCommand } from './commands/rollback.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerStartCommand } from './commands/start.js';
+import { registerStatusCommand } from './commands/status.js';
+import { registerWatchCommand } from './commands/watch.js';
 import type { CommandContext } from './context.js';
 import { missingStore, type StoreOpener } from './db-option.js';
+import { EXIT_CODE_HELP } from './exit-codes.js';
 import { version } from './version.js';
 
 /** How the command line is embedded: where it writes and whether it may end the process. */
@@ -38,6 +50,7 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     )
     .version(version, '-V, --version')
     .showHelpAfterError()
+    .addHelpText('after', EXIT_CODE_HELP)
     .configureOutput({ outputError: (text, write) => write(text), ...options.output });
   if (options.exitOverride === true) {
     program.exitOverride();
@@ -60,5 +73,16 @@ export function buildProgram(options: ProgramOptions = {}): Command {
   registerMigrateCommand(program, context, settings);
   registerPruneCommand(program, context, settings);
   registerServeCommand(program, context, settings);
+  registerStartCommand(program, context, settings);
+  registerStatusCommand(program, context, settings);
+  registerWatchCommand(program, context, settings);
+  registerApproveCommand(program, context, settings);
+  registerPromoteCommand(program, context, settings);
+  registerRollbackCommand(program, context, settings);
+  registerCancelCommand(program, context, settings);
+  registerRetryCommand(program, context, settings);
+  registerHistoryCommand(program, context, settings);
+  registerReportCommand(program, context, settings);
+  registerDemoCommand(program, context, settings);
   return program;
 }

@@ -15,6 +15,7 @@ import { loadDefaultPlaybook, loadPlaybookFile, type Playbook } from '../../play
 import { formatProblem } from '../../playbook/problems.js';
 import { createLogger, engineLog, LOG_LEVELS, type LogLevel } from '../../runtime/logger.js';
 import { startService } from '../../runtime/service.js';
+import { readAgentOverrides, withAgentOverrides } from '../agents-option.js';
 import type { CommandContext } from '../context.js';
 import {
   addDatabaseOption,
@@ -31,6 +32,7 @@ interface ServeOptions extends DatabaseOptions {
   readonly host: string;
   readonly port: number;
   readonly playbook: string[];
+  readonly agents: string[];
   readonly concurrency: number;
   readonly prometheusUrl?: string;
   readonly retention: string;
@@ -60,6 +62,12 @@ export function registerServeCommand(
       (value: string, previous: string[]) => [...previous, value],
       [],
     )
+    .option(
+      '--agents <file|id=url,...>',
+      "where the playbooks' agents are (repeatable): id=url pairs, or a YAML/JSON file mapping ids to URLs; moves known agents, adds new ones",
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
     .option('--concurrency <n>', 'work items run at once by this process', positiveInteger, 32)
     .option('--prometheus-url <url>', 'default base URL of prometheus exit-criterion sources')
     .option('--retention <duration>', 'prune journeys that ended longer ago than this', '2y')
@@ -79,7 +87,10 @@ export function registerServeCommand(
         options.transitionDeadline,
         '--transition-deadline',
       );
-      const playbooks = await loadPlaybooks(options.playbook);
+      const playbooks = withAgentOverrides(
+        await loadPlaybooks(options.playbook),
+        await readAgentOverrides(options.agents),
+      );
       const configuredTokens = parseApiTokens(settings.environment.apiTokens ?? '');
       assertSafeBinding(options.host, configuredTokens.size > 0);
       const logger = createLogger(options.logLevel);

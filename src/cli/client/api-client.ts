@@ -1,0 +1,192 @@
+import { toError } from '../../application/errors.js';
+import { ApiProblemError, ServerUnreachableError, UnexpectedAnswerError } from './api-errors.js';
+import type {
+  EventList,
+  ExitCriteriaView,
+  JourneyPage,
+  JourneyView,
+  Problem,
+  SuccessMetricsView,
+  UnitOfWorkView,
+} from './views.js';
+
+/** Where the API is and how to call it. */
+export interface ApiClientOptions {
+  /** The server's base URL, without a trailing slash, e.g. `http://127.0.0.1:7400`. */
+  readonly url: string;
+  readonly token: string;
+  /**
+   * How long one request may take. A promotion reads every exit criterion first (each bounded
+   * by the server's 10 s observation timeout), so this leaves room for that. @default 30 s
+   */
+  readonly timeoutMs?: number;
+}
+
+export interface JourneyListQuery {
+  readonly stage?: string;
+  readonly status?: string;
+  readonly active?: boolean;
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * The HTTP API as typed calls (docs/api.md). The one place that turns answers into values and
+ * refusals into errors: a problem+json becomes an ApiProblemError, no answer a
+ * ServerUnreachableError, anything else an UnexpectedAnswerError.
+ */
+export class ApiClient {
+  readonly #options: ApiClientOptions;
+
+  constructor(options: ApiClientOptions) {
+    this.#options = options;
+  }
+
+  get url(): string {
+    return this.#options.url;
+  }
+
+  startJourney(clientId: string, playbook?: string): Promise<JourneyView> {
+    return this.#call('POST', '/v1/journeys', {
+      clientId,
+      ...(playbook === undefined ? {} : { playbook }),
+    });
+  }
+
+  listJourneys(query: JourneyListQuery = {}): Promise<JourneyPage> {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) {
+        search.set(key, String(value));
+      }
+    }
+    const suffix = search.size === 0 ? '' : `?${search.toString()}`;
+    return this.#call('GET', `/v1/journeys${suffix}`);
+  }
+
+  journey(clientId: string): Promise<JourneyView> {
+    return this.#call('GET', `/v1/journeys/${segment(clientId)}`);
+  }
+
+  events(clientId: string): Promise<EventList> {
+    return this.#call('GET', `/v1/journeys/${segment(clientId)}/events`);
+  }
+
+  exitCriteria(clientId: string): Promise<ExitCriteriaView> {
+    return this.#call('GET', `/v1/journeys/${segment(clientId)}/exit-criteria`);
+  }
+
+  promote(clientId: string, body: { to?: string; reason?: string }): Promise<JourneyView> {
+    return this.#call('POST', `/v1/journeys/${segment(clientId)}/promotions`, body);
+  }
+
+  rollback(clientId: string, body: { reason: string; to?: string }): Promise<JourneyView> {
+    return this.#call('POST', `/v1/journeys/${segment(clientId)}/rollback`, body);
+  }
+
+  cancel(clientId: string, body: { reason: string }): Promise<JourneyView> {
+    return this.#call('POST', `/v1/journeys/${segment(clientId)}/cancel`, body);
+  }
+
+  approve(
+    clientId: string,
+    body: { criterion: string; comment?: string; decision?: 'approved' | 'rejected' },
+  ): Promise<JourneyView> {
+    return this.#call('POST', `/v1/journeys/${segment(clientId)}/approvals`, body);
+  }
+
+  unit(workId: string): Promise<UnitOfWorkView> {
+    return this.#call('GET', `/v1/units-of-work/${segment(workId)}`);
+  }
+
+  retryUnit(workId: string): Promise<UnitOfWorkView> {
+    return this.#call('POST', `/v1/units-of-work/${segment(workId)}/retry`);
+  }
+
+  successMetrics(): Promise<SuccessMetricsView> {
+    return this.#call('GET', '/v1/reports/success-metrics');
+  }
+
+  async #call<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
+    const target = `${this.#options.url}${path}`;
+    const signal = AbortSignal.timeout(this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(target, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.#options.token}`,
+          accept: 'application/json, application/problem+json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal,
+      });
+      text = await response.text();
+    } catch (error) {
+      throw new ServerUnreachableError(this.#options.url, unreachableReason(error, signal), {
+        cause: error,
+      });
+    }
+    const parsed = parseJson(text);
+    if (response.ok && parsed !== undefined) {
+      return parsed as T;
+    }
+    if (isProblem(parsed)) {
+      throw new ApiProblemError(parsed);
+    }
+    throw new UnexpectedAnswerError(
+      `${method} ${target} answered ${response.status} ${response.statusText} with ${describeBody(response, text)}, not the API's JSON`,
+    );
+  }
+}
+
+/** Why there was no answer, in words: `connection refused`, `no answer within 30 s`. */
+export function unreachableReason(error: unknown, signal: AbortSignal): string {
+  if (signal.aborted) {
+    return 'no answer in time';
+  }
+  const cause = (toError(error).cause ?? error) as { code?: unknown; message?: unknown };
+  const known: Readonly<Record<string, string>> = {
+    ECONNREFUSED: 'connection refused (is `journey serve` running?)',
+    ECONNRESET: 'the connection was reset',
+    ENOTFOUND: 'no such host',
+    EHOSTUNREACH: 'host unreachable',
+  };
+  if (typeof cause.code === 'string') {
+    return known[cause.code] ?? cause.code;
+  }
+  return typeof cause.message === 'string' ? cause.message : toError(error).message;
+}
+
+function segment(id: string): string {
+  return encodeURIComponent(id);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isProblem(value: unknown): value is Problem {
+  const fields = value as Partial<Record<keyof Problem, unknown>> | null | undefined;
+  return (
+    typeof fields === 'object' &&
+    fields !== null &&
+    typeof fields.status === 'number' &&
+    typeof fields.code === 'string' &&
+    typeof fields.title === 'string' &&
+    typeof fields.detail === 'string'
+  );
+}
+
+function describeBody(response: Response, text: string): string {
+  const type = response.headers.get('content-type') ?? 'no content type';
+  return text === '' ? `an empty body (${type})` : `a ${type} body`;
+}

@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import type { ProblemSchema } from '../../http/schemas/problem.js';
+import type {
+  EventListSchema,
+  EventSchema,
+  ExitCriteriaSchema,
+  JourneyPageSchema,
+  JourneySchema,
+  JourneySummarySchema,
+  SuccessMetricsSchema,
+  TaskSchema,
+  UnitOfWorkSchema,
+} from '../../http/schemas/views.js';
+
+/**
+ * What the API answers, typed from the very schemas the server validates its answers with
+ * (src/http/schemas/), so the client and the server cannot drift apart unnoticed.
+ */
+export type JourneyView = z.output<typeof JourneySchema>;
+export type JourneySummaryView = z.output<typeof JourneySummarySchema>;
+export type JourneyPage = z.output<typeof JourneyPageSchema>;
+export type UnitOfWorkView = z.output<typeof UnitOfWorkSchema>;
+export type TaskView = z.output<typeof TaskSchema>;
+export type ExitCriteriaView = z.output<typeof ExitCriteriaSchema>;
+export type CriterionResultView = ExitCriteriaView['results'][number];
+export type StageTransitionView = JourneyView['stageHistory'][number];
+export type EventView = z.output<typeof EventSchema>;
+export type EventList = z.output<typeof EventListSchema>;
+export type SuccessMetricsView = z.output<typeof SuccessMetricsSchema>;
+export type Problem = z.output<typeof ProblemSchema>;
