@@ -33,3 +33,10 @@ export {
   type WebhookHeaders,
   type WebhookVerification,
 } from './relay/webhook-signature.js';
+export { Relay, type RelayOptions, type RelayOutlet } from './relay/relay.js';
+export { inProcessOutlet, type InProcessSubscriber } from './relay/in-process-outlet.js';
+export { webhookOutlet, type WebhookOutletOptions } from './relay/webhook-outlet.js';
+export { natsOutlet, type NatsOutletOptions } from './relay/nats-outlet.js';
+export type { DeliveryOutcome, Outlet } from './relay/outlet.js';
+export { cloudEventType, toCloudEvent, type CloudEventJson } from './relay/cloud-event.js';
+export type { OutletPolicy } from './relay/relay-settings.js';

@@ -259,7 +259,8 @@ export interface WorkQueue {
   /**
    * Gives back every lease at once, whoever holds it. Only for a process that knows no other
    * worker shares the queue: the SQLite owner at start, whose leases all belong to a dead
-   * predecessor (so a restart resumes at once instead of after the lease time). Returns how many.
+   * predecessor (so a restart resumes at once instead of after the lease time). The event
+   * relay's outlet leases are given back too. Returns how many work items it released.
    */
   releaseAllLeases(): Promise<number>;
   /**

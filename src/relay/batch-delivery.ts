@@ -1,10 +1,11 @@
 import type { Clock, NewDeadLetter, StoredEvent } from '../application/ports.js';
+import type { RelayMetrics } from '../application/queries/relay-metrics.js';
 import { retryDelay, type JsonValue } from '../domain/index.js';
 import type { ClientIds } from './client-ids.js';
 import { toCloudEvent, type CloudEventJson } from './cloud-event.js';
 import { pause } from './commit-signal.js';
 import { acceptsEvent, type Outlet } from './outlet.js';
-import type { OutletPolicy, RelayMetrics } from './relay-settings.js';
+import type { OutletPolicy } from './relay-settings.js';
 
 export interface BatchSettlement {
   /** Events the outlet took. */
@@ -88,7 +89,7 @@ async function deliverOne(
       metrics.lag(outlet.name, secondsSince(context.clock, event.recordedAt));
       return;
     }
-    metrics.failed(outlet.name);
+    metrics.failed(outlet.name, outcome.reason);
     if (attempt >= policy.retry.maxAttempts) {
       settlement.deadLetters.push(deadLetter(event, envelope, attempt, outcome.error, context));
       metrics.deadLettered(outlet.name);

@@ -113,11 +113,20 @@ export class OutletRunner {
     const abort = () => lease.abort();
     signal.addEventListener('abort', abort, { once: true });
     const heartbeat = setInterval(() => {
-      void this.#holdLease().then((held) => {
-        if (!held) {
-          lease.abort();
-        }
-      });
+      // A renewal that fails (database unreachable) loses nothing yet: the lease runs on, and
+      // the next renewal or the checkpoint commit tells whether it is still ours.
+      this.#holdLease().then(
+        (held) => {
+          if (!held) {
+            lease.abort();
+          }
+        },
+        (error: unknown) =>
+          this.#options.log.warn('event relay: could not renew an outlet lease', {
+            outlet: this.name,
+            error: toError(error).message,
+          }),
+      );
     }, timings.leaseFor / 3);
     try {
       const settled = await deliverBatch(this.#options, events, lease.signal);
@@ -221,7 +230,7 @@ export class OutletRunner {
       if (outcome.ok) {
         this.#options.metrics.delivered(this.name, 1);
       } else {
-        this.#options.metrics.failed(this.name);
+        this.#options.metrics.failed(this.name, outcome.reason);
       }
     }
     return due.length > 0;

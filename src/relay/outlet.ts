@@ -1,3 +1,4 @@
+import type { OutletFailureReason } from '../application/queries/relay-metrics.js';
 import type { Millis } from '../domain/index.js';
 import type { CloudEventJson } from './cloud-event.js';
 
@@ -25,6 +26,8 @@ export type DeliveryOutcome =
       readonly ok: false;
       /** One line for the dead-letter list and the logs, e.g. `HTTP 503 from ...`. */
       readonly error: string;
+      /** What kind of failure, for the metrics. @default 'other' */
+      readonly reason?: OutletFailureReason;
       /** The destination asked for a pause (HTTP Retry-After): the next try waits at least this. */
       readonly retryAfter?: Millis;
     };

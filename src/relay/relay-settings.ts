@@ -51,21 +51,5 @@ export const DEFAULT_RELAY_TIMINGS: RelayTimings = Object.freeze({
   errorBackoff: 2_000,
 });
 
-/**
- * What the relay reports (the API's /metrics implements it with prom-client). Every method is
- * called after the fact and must not throw.
- */
-export interface RelayMetrics {
-  delivered(outlet: string, count: number): void;
-  failed(outlet: string): void;
-  deadLettered(outlet: string): void;
-  /** Seconds from an event's commit to its delivery. */
-  lag(outlet: string, seconds: number): void;
-}
-
-export const NO_RELAY_METRICS: RelayMetrics = Object.freeze({
-  delivered: () => undefined,
-  failed: () => undefined,
-  deadLettered: () => undefined,
-  lag: () => undefined,
-});
+/** Re-exported for outlets and tests that build a relay piece by piece. */
+export { NO_RELAY_METRICS } from '../application/queries/relay-metrics.js';

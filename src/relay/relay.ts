@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EngineLog } from '../application/engine/context.js';
 import type { Clock } from '../application/ports.js';
+import { NO_RELAY_METRICS, type RelayMetrics } from '../application/queries/relay-metrics.js';
 import { ClientIds } from './client-ids.js';
 import { DEFAULT_EVENT_SOURCE } from './cloud-event.js';
 import { CommitSignal } from './commit-signal.js';
@@ -9,9 +10,7 @@ import type { Outlet } from './outlet.js';
 import {
   DEFAULT_OUTLET_POLICY,
   DEFAULT_RELAY_TIMINGS,
-  NO_RELAY_METRICS,
   type OutletPolicy,
-  type RelayMetrics,
   type RelayTimings,
 } from './relay-settings.js';
 

@@ -5,8 +5,10 @@ import { ConfigError } from '../application/errors.js';
 import { StaticPlaybookCatalog } from '../application/playbook-catalog.js';
 import type { Clock, Store } from '../application/ports.js';
 import type { EngineMetrics } from '../application/queries/engine-metrics.js';
+import type { RelayMetrics } from '../application/queries/relay-metrics.js';
 import type { Millis } from '../domain/index.js';
 import type { Playbook } from '../playbook/index.js';
+import { Relay, type RelayOutlet } from '../relay/relay.js';
 import { MetricSourceRouter } from '../sources/index.js';
 import { Engine } from './engine.js';
 import { startRetentionJob, TWO_YEARS } from './retention-job.js';
@@ -27,10 +29,18 @@ export interface ServiceOptions {
   readonly settings?: Partial<EngineSettings>;
   /** Where the engine reports transitions, rollbacks and task attempts (the API's /metrics). */
   readonly engineMetrics?: EngineMetrics;
+  /** Where the event relay delivers every domain event (none: no relay runs). */
+  readonly outlets?: readonly RelayOutlet[];
+  /** The CloudEvents `source` of the events sent. @default '/journey-orchestrator' */
+  readonly eventSource?: string;
+  /** Where the relay reports deliveries, failures, dead letters and lag. */
+  readonly relayMetrics?: RelayMetrics;
 }
 
 export interface RunningService {
   readonly engine: Engine;
+  /** Null when no outlets are configured. */
+  readonly relay: Relay | null;
   stop(): Promise<void>;
 }
 
@@ -66,6 +76,19 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     log.warn(`agent check: ${problem}`);
   }
   engine.start();
+  const relay =
+    options.outlets === undefined || options.outlets.length === 0
+      ? null
+      : new Relay({
+          store,
+          clock,
+          outlets: options.outlets,
+          log,
+          owner: engine.worker.owner,
+          ...(options.eventSource === undefined ? {} : { source: options.eventSource }),
+          ...(options.relayMetrics === undefined ? {} : { metrics: options.relayMetrics }),
+        });
+  relay?.start();
   const retention = startRetentionJob({
     store,
     clock,
@@ -80,7 +103,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   });
   return {
     engine,
+    relay,
     async stop() {
+      await relay?.stop();
       await engine.stop();
       await retention.stop();
       await agents.close();

@@ -152,7 +152,11 @@ export class SqlStore implements Store {
     );
   }
 
-  releaseAllLeases(): Promise<number> {
+  async releaseAllLeases(): Promise<number> {
+    // The relay's outlet leases too: a restarted owner delivers at once, not after leaseFor.
+    await this.#driver.run(
+      'UPDATE outlet_checkpoints SET lease_owner = NULL, lease_expires_at = NULL',
+    );
     return queue.releaseAllLeases(this.#driver);
   }
 

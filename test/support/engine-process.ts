@@ -170,6 +170,8 @@ export class ServeProcess {
   readonly child: ChildProcessWithoutNullStreams;
   /** The worker owner it logged once running (`host:pid:id`). */
   owner: string | undefined;
+  /** The HTTP API's address it logged once running. */
+  api: string | undefined;
   readonly startedAt = Date.now();
   readyAt: number | undefined;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -223,6 +225,7 @@ export class ServeProcess {
         const line = parseLine(text);
         if (line.msg === 'journey serve: engine running') {
           this.owner = typeof line.owner === 'string' ? line.owner : undefined;
+          this.api = typeof line.api === 'string' ? line.api : undefined;
           this.readyAt = Date.now();
           becameReady();
         } else if ((line.level ?? 0) >= 40) {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../../application/errors.js';
 import type { DatabaseUrl } from '../../config/database-url.js';
+import { loadOutletsFile } from '../../config/outlets-file.js';
 import {
   assertSafeBinding,
   ensureLocalAdminToken,
@@ -14,6 +15,7 @@ import { ApiTokens, parseApiTokens } from '../../http/tokens.js';
 import { loadDefaultPlaybook, loadPlaybookFile, type Playbook } from '../../playbook/index.js';
 import { formatProblem } from '../../playbook/problems.js';
 import { createLogger, engineLog, LOG_LEVELS, type LogLevel } from '../../runtime/logger.js';
+import { outletsOf } from '../../runtime/outlets.js';
 import { startService } from '../../runtime/service.js';
 import { readAgentOverrides, withAgentOverrides } from '../agents-option.js';
 import type { CommandContext } from '../context.js';
@@ -38,6 +40,8 @@ interface ServeOptions extends DatabaseOptions {
   readonly retention: string;
   readonly transitionDeadline: string;
   readonly logLevel: LogLevel;
+  readonly outlets?: string;
+  readonly eventSource?: string;
 }
 
 /**
@@ -76,6 +80,11 @@ export function registerServeCommand(
       'alert (StageTransitionOverdue) when a stage transition runs longer',
       '5m',
     )
+    .option(
+      '--outlets <file>',
+      'deliver every domain event to the webhooks and NATS streams this YAML file lists (docs/events.md)',
+    )
+    .option('--event-source <uri>', 'the CloudEvents source of the events sent')
     .addOption(
       new Option('--log-level <level>', 'log verbosity').choices(LOG_LEVELS).default('info'),
     );
@@ -91,6 +100,9 @@ export function registerServeCommand(
         await loadPlaybooks(options.playbook),
         await readAgentOverrides(options.agents),
       );
+      const outletsFile =
+        options.outlets === undefined ? undefined : await loadOutletsFile(options.outlets);
+      const outlets = outletsFile === undefined ? [] : outletsOf(outletsFile);
       const configuredTokens = parseApiTokens(settings.environment.apiTokens ?? '');
       assertSafeBinding(options.host, configuredTokens.size > 0);
       const logger = createLogger(options.logLevel);
@@ -105,6 +117,9 @@ export function registerServeCommand(
       const metrics = new ApiMetrics();
       const service = await startService({
         engineMetrics: metrics.engine,
+        outlets,
+        relayMetrics: metrics.relay,
+        ...eventSourceOf(options.eventSource ?? outletsFile?.source),
         store,
         clock: settings.clock,
         playbooks,
@@ -182,6 +197,10 @@ async function loadPlaybooks(files: readonly string[]): Promise<Playbook[]> {
   }
   const shipped = await loadDefaultPlaybook();
   return loaded.some((p) => p.name === shipped.name) ? loaded : [...loaded, shipped];
+}
+
+function eventSourceOf(source: string | undefined): { eventSource?: string } {
+  return source === undefined ? {} : { eventSource: source };
 }
 
 function port(value: string): number {
