@@ -40,6 +40,12 @@ const zones = [
     from: './src',
     message: 'examples/ stand alone: they show an agent built on the A2A SDK only.',
   },
+  {
+    target: './src/web',
+    from: './src',
+    except: ['./web'],
+    message: 'web/ runs in the browser: it talks to the HTTP API, never imports the server.',
+  },
 ];
 
 export default tseslint.config(
@@ -120,6 +126,11 @@ export default tseslint.config(
   {
     // Test helpers return builder shapes that read better inferred than spelled out.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/explicit-module-boundary-types': 'off' },
+  },
+  {
+    // Components return markup: spelling out JSX.Element on each adds nothing.
+    files: ['src/web/**/*.tsx'],
     rules: { '@typescript-eslint/explicit-module-boundary-types': 'off' },
   },
   {

@@ -11,6 +11,7 @@ export default defineConfig({
             'test/domain/**/*.test.ts',
             'test/playbook/**/*.test.ts',
             'test/unit/**/*.test.ts',
+            'test/web/**/*.test.ts',
           ],
         },
       },
@@ -27,6 +28,7 @@ export default defineConfig({
             'test/engine/**/*.test.ts',
             'test/http/**/*.test.ts',
             'test/relay/**/*.test.ts',
+            'test/e2e/**/*.test.ts',
           ],
           // Probes PostgreSQL and NATS once; suites read the result with inject('services').
           globalSetup: ['test/support/global-setup.ts'],

@@ -25,11 +25,13 @@ import type { ApiOrchestrator, ApiStore } from './routes/context.js';
 import { eventStreamRoutes } from './routes/event-stream.js';
 import { journeyCommandRoutes } from './routes/journey-commands.js';
 import { journeyRoutes } from './routes/journeys.js';
+import { meRoutes } from './routes/me.js';
 import { operationRoutes } from './routes/operations.js';
 import { outletRoutes } from './routes/outlets.js';
 import { reportRoutes } from './routes/reports.js';
 import { unitOfWorkRoutes } from './routes/units-of-work.js';
 import type { ApiTokens } from './tokens.js';
+import { DEFAULT_WEB_ROOT, registerWebAssets } from './web-assets.js';
 
 export interface ApiServerOptions {
   /** The use cases (`engine.orchestrator`). */
@@ -54,6 +56,8 @@ export interface ApiServerOptions {
   readonly idempotencyKeyTtl?: Millis;
   /** When a key's first request counts as dead (its process killed) and may be taken over. @default 60000 */
   readonly idempotencyAbandonAfter?: Millis;
+  /** The built dashboard served at `/`; null serves none. @default dist/web of this package */
+  readonly webRoot?: string | null;
 }
 
 /**
@@ -132,12 +136,17 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   await app.register(reportRoutes, context);
   await app.register(eventStreamRoutes, { store: options.store });
   await app.register(outletRoutes, { store: options.store, clock: options.clock });
+  await app.register(meRoutes);
   await app.register(operationRoutes, {
     store: options.store,
     metrics,
     version: options.version,
     readinessTimeout: options.readinessTimeout ?? 2_000,
   });
+  const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
+  if (webRoot !== null && !(await registerWebAssets(app, webRoot))) {
+    app.log.info({ webRoot }, 'no dashboard to serve at /: it is not built (npm run build)');
+  }
   return app;
 }
 

@@ -1,13 +1,18 @@
 import {
-  millisBetween,
+  toMillis,
   type Instant,
   type JourneyStatusKind,
   type Millis,
   type Stage,
 } from '../../domain/index.js';
 import type { Clock, EventStore, ReadModels } from '../ports.js';
+import { EvaluationTimeline } from './evaluation-timeline.js';
 import { ExitCriteriaTally, type ExitCriteriaCounts } from './exit-criteria-tally.js';
 import { collectJourneyStatistics, type JourneyStatistics } from './journey-statistics.js';
+import { collectJourneyTimeline, type JourneyTimeline } from './journey-timeline.js';
+import { Reused } from './reused.js';
+import { nearestRank, ratio } from './sample-statistics.js';
+import { buildSeries, seriesSpan, type SuccessMetricsSeries } from './success-metrics-series.js';
 
 /**
  * The specification's success metrics (time to production, rollback rate, exit-criteria pass
@@ -46,13 +51,22 @@ export interface DurationSummary {
   readonly p90Ms: Millis | null;
 }
 
+/** Which span a series covers and in how many buckets. */
+export interface SeriesQuery {
+  /** How many equal buckets. */
+  readonly points: number;
+  /** The span's start; null: the first journey's start. The span ends now. */
+  readonly since: Instant | null;
+}
+
 export interface SuccessMetricsOptions {
   readonly readModels: Pick<ReadModels, 'listJourneys'>;
   readonly events: Pick<EventStore, 'readAll'>;
   readonly clock: Clock;
   /**
    * How long journey statistics are reused before the read models are paged through again
-   * (a dashboard and a Prometheus scrape polling together read them once).
+   * (a dashboard and a Prometheus scrape polling together read them once). The same holds
+   * for the journey timeline behind `series`.
    * @default 5000
    */
   readonly maxAge?: Millis;
@@ -60,28 +74,34 @@ export interface SuccessMetricsOptions {
 
 export class SuccessMetrics {
   readonly #tally: ExitCriteriaTally;
-  #cached: { readonly at: Instant; readonly statistics: Promise<JourneyStatistics> } | null = null;
+  readonly #evaluations: EvaluationTimeline;
+  readonly #statistics: Reused<JourneyStatistics>;
+  readonly #timeline: Reused<JourneyTimeline>;
 
   constructor(private readonly options: SuccessMetricsOptions) {
-    this.#tally = new ExitCriteriaTally(options.events);
+    const { readModels, events, clock } = options;
+    const maxAge = options.maxAge ?? 5_000;
+    this.#tally = new ExitCriteriaTally(events);
+    this.#evaluations = new EvaluationTimeline(events);
+    this.#statistics = new Reused(() => collectJourneyStatistics(readModels), clock, maxAge);
+    this.#timeline = new Reused(() => collectJourneyTimeline(readModels), clock, maxAge);
   }
 
   /** Journey counts from the read models, reused for `maxAge`. */
   journeyStatistics(): Promise<JourneyStatistics> {
+    return this.#statistics.get();
+  }
+
+  /** The success metrics over time (see SuccessMetricsSeries). */
+  async series(query: SeriesQuery): Promise<SuccessMetricsSeries> {
+    const [journeys, evaluations] = await Promise.all([
+      this.#timeline.get(),
+      this.#evaluations.seconds(),
+    ]);
     const now = this.options.clock.now();
-    const cached = this.#cached;
-    if (cached !== null && millisBetween(cached.at, now) < (this.options.maxAge ?? 5_000)) {
-      return cached.statistics;
-    }
-    const statistics = collectJourneyStatistics(this.options.readModels);
-    this.#cached = { at: now, statistics };
-    // A failed read is not kept: the next call tries again.
-    void statistics.catch(() => {
-      if (this.#cached?.statistics === statistics) {
-        this.#cached = null;
-      }
-    });
-    return statistics;
+    const since = query.since === null ? null : toMillis(query.since);
+    const span = seriesSpan(toMillis(now), query.points, since, journeys);
+    return buildSeries(now, span, journeys, evaluations);
   }
 
   async report(): Promise<SuccessMetricsReport> {
@@ -118,17 +138,4 @@ export function summarizeDurations(samples: readonly Millis[]): DurationSummary 
     medianMs: nearestRank(sorted, 0.5),
     p90Ms: nearestRank(sorted, 0.9),
   };
-}
-
-/** The nearest-rank percentile of sorted samples: the smallest value with `p` of them at or below it. */
-export function nearestRank(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) {
-    return null;
-  }
-  const rank = Math.max(1, Math.ceil(p * sorted.length));
-  return sorted[rank - 1] ?? null;
-}
-
-function ratio(part: number, whole: number): number | null {
-  return whole === 0 ? null : part / whole;
 }

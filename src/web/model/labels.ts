@@ -1,0 +1,37 @@
+import type { Outcome, StatusKind, TaskStatus } from '../api/types.js';
+
+/**
+ * Every state the dashboard colours also gets a symbol and a word, so it reads without colour
+ * (and to a screen reader). `tone` picks the colour in styles.css.
+ */
+export interface Label {
+  readonly symbol: string;
+  readonly text: string;
+  readonly tone: 'neutral' | 'active' | 'good' | 'bad' | 'warn';
+}
+
+export const TASK_LABELS: Readonly<Record<TaskStatus, Label>> = {
+  pending: { symbol: '○', text: 'Pending', tone: 'neutral' },
+  running: { symbol: '◐', text: 'Running', tone: 'active' },
+  waiting_retry: { symbol: '↻', text: 'Waiting to retry', tone: 'warn' },
+  succeeded: { symbol: '✓', text: 'Succeeded', tone: 'good' },
+  failed: { symbol: '✗', text: 'Failed', tone: 'bad' },
+  cancelled: { symbol: '⊘', text: 'Cancelled', tone: 'neutral' },
+};
+
+export const STATUS_LABELS: Readonly<Record<StatusKind, Label>> = {
+  not_started: { symbol: '○', text: 'Not started', tone: 'neutral' },
+  setting_up: { symbol: '◐', text: 'Setting up', tone: 'active' },
+  validating: { symbol: '…', text: 'Validating', tone: 'active' },
+  ready_to_promote: { symbol: '➜', text: 'Ready to promote', tone: 'good' },
+  blocked: { symbol: '⚠', text: 'Blocked', tone: 'bad' },
+  rolling_back: { symbol: '↩', text: 'Rolling back', tone: 'warn' },
+  completed: { symbol: '✓', text: 'Completed', tone: 'good' },
+  cancelled: { symbol: '⊘', text: 'Cancelled', tone: 'neutral' },
+};
+
+export const OUTCOME_LABELS: Readonly<Record<Outcome, Label>> = {
+  passed: { symbol: '✓', text: 'Passed', tone: 'good' },
+  failed: { symbol: '✗', text: 'Failed', tone: 'bad' },
+  inconclusive: { symbol: '?', text: 'Inconclusive', tone: 'warn' },
+};

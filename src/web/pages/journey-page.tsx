@@ -1,0 +1,101 @@
+import { getJourney, getJourneyEvents } from '../api/endpoints.js';
+import { OVERVIEW_HREF } from '../app/route.js';
+import { useSession } from '../app/session.js';
+import { useLive } from '../app/use-live.js';
+import { useNow } from '../app/use-now.js';
+import { useReloading } from '../app/use-reloading.js';
+import { ExitCriteriaPanel } from '../components/exit-criteria-panel.js';
+import { JourneyActions } from '../components/journey-actions.js';
+import { LabelBadge } from '../components/label-badge.js';
+import { ProblemView } from '../components/problem-view.js';
+import { TimelineList } from '../components/timeline-list.js';
+import { UnitOfWorkView } from '../components/unit-of-work-view.js';
+import { formatDuration, formatTime, humanize, since } from '../model/format.js';
+import { STATUS_LABELS } from '../model/labels.js';
+import { roleAllows } from '../model/roles.js';
+import { timelineOf } from '../model/timeline.js';
+
+/**
+ * One client's journey (its active one, else its latest): status, actions, the current unit of
+ * work as a live graph, the exit criteria and the timeline. Every event of the client reloads it.
+ */
+export function JourneyPage({ clientId }: { clientId: string }) {
+  const { api, caller } = useSession();
+  const now = useNow(1_000);
+  const journey = useReloading(() => getJourney(api, clientId), 200);
+  const events = useReloading(() => getJourneyEvents(api, clientId), 1_000);
+  const reload = () => {
+    journey.reload();
+    events.reload();
+  };
+  useLive(clientId, { onSync: reload, onEvent: reload });
+
+  const data = journey.data;
+  if (data === null) {
+    return (
+      <>
+        <Breadcrumb />
+        <h1>{clientId}</h1>
+        {journey.error === null ? (
+          <p class="loading">Loading the journey…</p>
+        ) : (
+          <ProblemView problem={journey.error} />
+        )}
+      </>
+    );
+  }
+  const detail = data.statusDetail;
+  return (
+    <>
+      <Breadcrumb />
+      <h1>{data.clientId}</h1>
+      {journey.error === null ? null : <ProblemView problem={journey.error} />}
+      <dl class="facts journey-facts" data-stage={data.currentStage} data-status={data.status}>
+        <dt>Stage</dt>
+        <dd class="journey-stage">{humanize(data.currentStage)}</dd>
+        <dt>Status</dt>
+        <dd class="journey-status">
+          <LabelBadge label={STATUS_LABELS[data.status]} />
+          {data.overdueSince === null ? null : (
+            <span class="badge tone-bad">
+              <span aria-hidden="true">⏱</span> Overdue since {formatTime(data.overdueSince)}
+            </span>
+          )}
+        </dd>
+        {detail.kind === 'blocked' ? (
+          <>
+            <dt>Why</dt>
+            <dd>{detail.summary}</dd>
+          </>
+        ) : null}
+        <dt>{data.endedAt === null ? 'In stage for' : 'Ended'}</dt>
+        <dd>
+          {data.endedAt === null
+            ? formatDuration(since(data.stageEnteredAt, now))
+            : formatTime(data.endedAt)}
+        </dd>
+        <dt>Started</dt>
+        <dd>{formatTime(data.startedAt)}</dd>
+        <dt>Playbook</dt>
+        <dd>
+          {data.playbook.name} v{data.playbook.version}
+        </dd>
+      </dl>
+      {roleAllows(caller.role, 'operator') ? (
+        <JourneyActions journey={data} onChanged={reload} />
+      ) : null}
+      <UnitOfWorkView unit={data.currentUnitOfWork} />
+      <ExitCriteriaPanel journey={data} />
+      {events.error === null ? null : <ProblemView problem={events.error} />}
+      <TimelineList entries={events.data === null ? [] : timelineOf(events.data.items)} />
+    </>
+  );
+}
+
+function Breadcrumb() {
+  return (
+    <nav aria-label="Breadcrumb" class="breadcrumb">
+      <a href={OVERVIEW_HREF}>All journeys</a>
+    </nav>
+  );
+}

@@ -1,0 +1,95 @@
+import { expect, it } from 'vitest';
+import { describeWithChromium } from './chromium.js';
+import { useDashboard } from './dashboard-fixture.js';
+
+const ACTIONS = /Promote|Roll back|Approve|Cancel journey|Retry failed tasks/;
+
+/**
+ * Roles in the dashboard: an operator opens a failed task's attempts, retries the failed setup
+ * and approves; a viewer sees everything but no action; the token stays in the tab.
+ */
+describeWithChromium('dashboard: roles and failed tasks', () => {
+  const dashboard = useDashboard();
+
+  it("lets an operator see a failed task's attempts and retry it", async () => {
+    // Every attempt of globex's tenant creation fails (retries included) until told otherwise.
+    dashboard.agents.behaviour.set(
+      'tenancy',
+      'create_tenant',
+      { kind: 'fail', message: 'tenant quota exceeded' },
+      { clientId: 'globex' },
+    );
+    expect(
+      (await dashboard.api('POST', '/v1/journeys', { body: { clientId: 'globex' } })).status,
+    ).toBe(201);
+
+    const page = await dashboard.newPage();
+    await dashboard.signIn(page, 'operator');
+    const card = page.locator('[data-client-id="globex"]');
+    await card.filter({ hasText: 'Blocked' }).waitFor({ timeout: 20_000 });
+    await expect(card.getAttribute('class')).resolves.toContain('attention');
+    await page.getByLabel('Show').selectOption('attention');
+    await expect(page.locator('.journey-card').count()).resolves.toBe(1);
+    await card.getByRole('link', { name: 'globex' }).click();
+
+    const failed = page.locator('.dag-node[data-task-id="create_tenant"][data-status="failed"]');
+    await failed.waitFor();
+    await expect(failed.textContent()).resolves.toMatch(/Failed.*attempt 4/);
+    await failed.click();
+    const attempts = page.locator('.task-details table.attempts tbody tr');
+    await expect(attempts.count()).resolves.toBe(4);
+    await expect(attempts.last().textContent()).resolves.toContain('tenant quota exceeded');
+
+    // The agent recovers; the failed task is retried from the dashboard and the setup completes.
+    await page.locator('.unit[data-status="failed"]').waitFor();
+    dashboard.agents.behaviour.reset();
+    await page.getByRole('button', { name: 'Retry failed tasks' }).click();
+    await page.getByText('The failed tasks run again.').waitFor();
+    await page
+      .locator('.dag-node[data-task-id="capture_search_baseline"][data-status="succeeded"]')
+      .waitFor({ timeout: 20_000 });
+    await page.locator('.unit[data-status="completed"]').waitFor();
+    await expect(attempts.count()).resolves.toBe(5);
+
+    // The default playbook lets operators decide the demo for the client.
+    await page.getByRole('button', { name: /Approve “Demo approved by client”/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Approve', exact: true }).click();
+    await page.locator('.journey-facts[data-status="ready_to_promote"]').waitFor();
+  }, 90_000);
+
+  it('shows a viewer everything but no action it may not take', async () => {
+    const page = await dashboard.newPage();
+    await dashboard.signIn(page, 'viewer');
+    await page.getByText('Signed in as').filter({ hasText: 'viewer' }).waitFor();
+    await page.getByRole('link', { name: 'globex' }).click();
+    await page.locator('.dag-node').first().waitFor();
+    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+    await expect(page.getByRole('heading', { name: 'Actions' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: ACTIONS }).count()).resolves.toBe(0);
+    // Reading is allowed: the tasks open, the criteria can be checked now (records nothing).
+    await page.locator('.dag-node').first().click();
+    await page.locator('.task-details').waitFor();
+    await page.getByRole('button', { name: 'Check now' }).click();
+    await page.getByText('Checked just now, not recorded', { exact: false }).waitFor();
+    await dashboard.screenshot(page, 'journey-viewer');
+  }, 60_000);
+
+  it('keeps the token in this tab only and asks again after signing out', async () => {
+    const page = await dashboard.newPage();
+    await dashboard.signIn(page, 'viewer');
+    // Evaluated in the page (a string: the tests' TypeScript has no DOM types).
+    const stored = () =>
+      page.evaluate<{ session: number; local: number; cookies: string }>(
+        '({ session: sessionStorage.length, local: localStorage.length, cookies: document.cookie })',
+      );
+    await expect(stored()).resolves.toEqual({ session: 1, local: 0, cookies: '' });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Journeys', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API token').waitFor();
+    await expect(stored()).resolves.toEqual({ session: 0, local: 0, cookies: '' });
+    await page.getByLabel('API token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('UNAUTHORIZED');
+  }, 60_000);
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredEventView } from '../../src/web/api/types.js';
+import { timelineOf } from '../../src/web/model/timeline.js';
+
+let position = 0;
+function event(type: string, data: Record<string, unknown>, causedBy = 'system'): StoredEventView {
+  position += 1;
+  return {
+    position: String(position),
+    eventId: `e${position}`,
+    streamType: type.startsWith('Task') ? 'unit-of-work' : 'journey',
+    type,
+    occurredAt: `2026-03-01T10:00:0${position}.000Z`,
+    metadata: { causedBy },
+    data: { type, ...data },
+  };
+}
+
+describe('timelineOf', () => {
+  it('says what happened, who did it and why; leaves task attempts to the graph', () => {
+    const entries = timelineOf([
+      event('JourneyStarted', { stage: 'sandbox', startedBy: 'ada' }, 'ada'),
+      event('TaskExecutionStarted', { taskId: 'create_tenant' }),
+      event('ApprovalGranted', { criterionId: 'demo_approved', approverId: 'otto', comment: 'ok' }),
+      event('StagePromoted', {
+        fromStage: 'sandbox',
+        toStage: 'pilot',
+        promotedBy: 'otto',
+        reason: 'sandbox exit criteria passed',
+      }),
+      event(
+        'RollbackInitiated',
+        { fromStage: 'pilot', toStage: 'sandbox', initiatedBy: 'ada', reason: 'slow search' },
+        'ada',
+      ),
+      event('StageSetupFailed', { stage: 'pilot', failedTaskIds: ['a', 'b'] }),
+      event('ExitCriteriaEvaluated', {
+        stage: 'sandbox',
+        trigger: 'setup_completed',
+        evaluation: { allPassed: false, results: [{ outcome: 'passed' }, { outcome: 'failed' }] },
+      }),
+    ]);
+    expect(entries.map(({ title, who, why, tone }) => ({ title, who, why, tone }))).toEqual([
+      { title: 'Journey started in Sandbox', who: 'ada', why: null, tone: 'neutral' },
+      { title: 'Approved demo_approved', who: 'otto', why: 'ok', tone: 'good' },
+      {
+        title: 'Promoted from Sandbox to Pilot',
+        who: 'otto',
+        why: 'sandbox exit criteria passed',
+        tone: 'good',
+      },
+      {
+        title: 'Rollback from Pilot to Sandbox started',
+        who: 'ada',
+        why: 'slow search',
+        tone: 'warn',
+      },
+      { title: 'Pilot setup failed', who: 'system', why: 'failed tasks: a, b', tone: 'bad' },
+      {
+        title: 'Exit criteria of Sandbox: 1 of 2 passed',
+        who: 'system',
+        why: 'checked on setup completed',
+        tone: 'warn',
+      },
+    ]);
+  });
+
+  it('falls back to the event metadata for who, and survives missing fields', () => {
+    const [entry] = timelineOf([event('StageSetupRetried', { stage: 'pilot' }, 'otto')]);
+    expect(entry).toMatchObject({ title: 'Pilot setup retried', who: 'otto', why: null });
+    const [odd] = timelineOf([event('JourneyCancelled', { reason: 42 }, 'ada')]);
+    expect(odd).toMatchObject({ title: 'Cancelled in ', who: 'ada', why: null });
+  });
+});
