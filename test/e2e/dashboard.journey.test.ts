@@ -120,7 +120,7 @@ describeWithChromium('dashboard: a journey from sign-in to rollback', () => {
     // Back on the overview: the journey is in the sandbox again, and the metrics count it.
     await page.getByRole('link', { name: 'All journeys' }).click();
     await page.locator('.stage-column[data-stage="sandbox"] [data-client-id="acme"]').waitFor();
-    await page.getByText('1 rollbacks of 1 promotions', { exact: false }).waitFor();
+    await page.getByText('1 rollback of 1 promotion', { exact: false }).waitFor();
     await dashboard.screenshot(page, 'overview');
   }, 120_000);
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reconnectDelay } from '../../src/web/live/backoff.js';
 import { coalesced } from '../../src/web/live/coalesced.js';
 import { parseLiveEvent } from '../../src/web/live/live-event.js';
-import { formatDuration, formatPercent } from '../../src/web/model/format.js';
+import { counted, formatDuration, formatPercent } from '../../src/web/model/format.js';
 
 describe('parseLiveEvent', () => {
   it('reads the domain event type, client, journey and unit from a CloudEvent', () => {
@@ -104,5 +104,10 @@ describe('format', () => {
     ]);
     expect(formatDuration(3_600_000)).toBe('1h');
     expect([null, 0, 0.0425, 1].map(formatPercent)).toEqual(['–', '0 %', '4.3 %', '100 %']);
+    expect([0, 1, 2].map((n) => counted(n, 'rollback'))).toEqual([
+      '0 rollbacks',
+      '1 rollback',
+      '2 rollbacks',
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import type { SuccessMetrics, SuccessMetricsSeries } from '../api/types.js';
-import { formatDuration, formatPercent } from '../model/format.js';
+import { counted, formatDuration, formatPercent } from '../model/format.js';
 import { Sparkline } from './sparkline.js';
 
 /**
@@ -26,7 +26,7 @@ export function MetricsPanel({
           detail={
             ttp.count === 0
               ? 'no journey reached production yet'
-              : `${ttp.count} journeys; p90 ${formatDuration(ttp.p90Ms ?? 0)}`
+              : `${counted(ttp.count, 'journey')}; p90 ${formatDuration(ttp.p90Ms ?? 0)}`
           }
           values={cumulative.map((c) => c.timeToProductionMedianMs)}
           chart={`Median time to production ${span}`}
@@ -34,7 +34,7 @@ export function MetricsPanel({
         <Metric
           name="Rollback rate"
           value={formatPercent(report.rollbacks.rate)}
-          detail={`${report.rollbacks.count} rollbacks of ${report.rollbacks.promotions} promotions (target < 5 %)`}
+          detail={`${counted(report.rollbacks.count, 'rollback')} of ${counted(report.rollbacks.promotions, 'promotion')} (target < 5 %)`}
           values={cumulative.map((c) => c.rollbackRate)}
           max={1}
           chart={`Rollback rate ${span}`}
@@ -42,7 +42,7 @@ export function MetricsPanel({
         <Metric
           name="Exit-criteria pass rate"
           value={formatPercent(report.exitCriteria.passRate)}
-          detail={`${report.exitCriteria.passed} of ${report.exitCriteria.evaluations} evaluations passed`}
+          detail={`${report.exitCriteria.passed} of ${counted(report.exitCriteria.evaluations, 'evaluation')} passed`}
           values={cumulative.map((c) => c.passRate)}
           max={1}
           chart={`Exit-criteria pass rate ${span}`}

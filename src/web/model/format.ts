@@ -41,6 +41,11 @@ export function since(instant: string, now: number): number {
   return now - Date.parse(instant);
 }
 
+/** `1 rollback`, `3 rollbacks`: a count with its noun (plural by `s` unless given). */
+export function counted(count: number, noun: string, plural = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : plural}`;
+}
+
 /** A stage or status id (`ready_to_promote`) as words (`Ready to promote`). */
 export function humanize(id: string): string {
   const words = id.replace(/_/g, ' ');

@@ -2,7 +2,7 @@ import type { Outcome, StatusKind, TaskStatus } from '../api/types.js';
 
 /**
  * Every state the dashboard colours also gets a symbol and a word, so it reads without colour
- * (and to a screen reader). `tone` picks the colour in styles.css.
+ * (and to a screen reader). `tone` picks the colour in styles/base.css.
  */
 export interface Label {
   readonly symbol: string;
