@@ -39,4 +39,4 @@ export { webhookOutlet, type WebhookOutletOptions } from './relay/webhook-outlet
 export { natsOutlet, type NatsOutletOptions } from './relay/nats-outlet.js';
 export type { DeliveryOutcome, Outlet } from './relay/outlet.js';
 export { cloudEventType, toCloudEvent, type CloudEventJson } from './relay/cloud-event.js';
-export type { OutletPolicy } from './relay/relay-settings.js';
+export type { OutletPolicy, OutletPolicyInput } from './relay/relay-settings.js';

@@ -43,6 +43,7 @@ const common = {
       maxAttempts: whole(1, 100).optional(),
       initialInterval: duration.optional(),
       maxInterval: duration.optional(),
+      maxOutage: duration.optional(),
     })
     .optional(),
   batchSize: whole(1, 1_000).optional(),
@@ -162,13 +163,12 @@ export function retryOf(outlet: OutletConfig): {
   maxAttempts?: number;
   initialInterval?: Millis;
   maxInterval?: Millis;
+  maxOutage?: Millis;
 } {
-  const { maxAttempts, initialInterval, maxInterval } = outlet.retry ?? {};
-  return {
-    ...(maxAttempts === undefined ? {} : { maxAttempts }),
-    ...(initialInterval === undefined ? {} : { initialInterval }),
-    ...(maxInterval === undefined ? {} : { maxInterval }),
-  };
+  // Only the keys given: the relay's defaults fill the rest.
+  return Object.fromEntries(
+    Object.entries(outlet.retry ?? {}).filter(([, value]) => value !== undefined),
+  );
 }
 
 function duplicateNames(file: OutletsFile): { path: string; message: string }[] {

@@ -4,7 +4,7 @@ import { retryDelay, type JsonValue } from '../domain/index.js';
 import type { ClientIds } from './client-ids.js';
 import { toCloudEvent, type CloudEventJson } from './cloud-event.js';
 import { pause } from './commit-signal.js';
-import { acceptsEvent, type Outlet } from './outlet.js';
+import { acceptsEvent, type DeliveryOutcome, type Outlet } from './outlet.js';
 import type { OutletPolicy } from './relay-settings.js';
 
 export interface BatchSettlement {
@@ -28,7 +28,7 @@ export interface BatchDeliveryContext {
  * Delivers one batch read from the log. Each journey's events go one after another, in log
  * order (the per-journey order the relay promises); different journeys go concurrently, so an
  * event being retried holds up only its own journey until it is delivered or, after
- * `maxAttempts`, dead-lettered. The next events of that journey then go on: a dead letter is
+ * `maxAttempts` refusals, dead-lettered (an outage spends no attempts: see deliverOne). The next events of that journey then go on: a dead letter is
  * the one exception to per-journey order, visible and replayable (docs/events.md).
  *
  * Resolves once every event is settled, or early when `signal` aborts (the caller must then not
@@ -78,6 +78,9 @@ async function deliverOne(
 ): Promise<void> {
   const { outlet, policy, metrics } = context;
   const envelope = toCloudEvent(event, await context.clientIds.of(event), context.source);
+  const firstTry = Date.parse(context.clock.now());
+  const deliveredBefore = settlement.delivered;
+  let spent = 0;
   for (let attempt = 1; ; attempt += 1) {
     const outcome = await outlet.deliver(envelope, signal);
     if (signal.aborted) {
@@ -90,19 +93,37 @@ async function deliverOne(
       return;
     }
     metrics.failed(outlet.name, outcome.reason);
-    if (attempt >= policy.retry.maxAttempts) {
+    // An outlet that is down (unreachable, timing out, asking for a pause) is waited for:
+    // those tries spend no budget, so an outage dead-letters nothing and the backlog drains
+    // once it is back. Only while nothing else got through meanwhile (else it is this event
+    // the outlet chokes on) and for at most `maxOutage`.
+    const outage =
+      isUnavailable(outcome) &&
+      settlement.delivered === deliveredBefore &&
+      Date.parse(context.clock.now()) - firstTry < policy.retry.maxOutage;
+    if (!outage) {
+      spent += 1;
+    }
+    if (spent >= policy.retry.maxAttempts) {
       settlement.deadLetters.push(deadLetter(event, envelope, attempt, outcome.error, context));
       metrics.deadLettered(outlet.name);
       return;
     }
-    const retry = { ...policy.retry, maxRetries: policy.retry.maxAttempts - 1 };
+    const retry = { ...policy.retry, maxRetries: Number.MAX_SAFE_INTEGER };
     // A destination's Retry-After is honoured up to our own longest pause, never beyond.
     const asked =
       outcome.retryAfter === undefined
         ? undefined
         : Math.min(outcome.retryAfter, retry.maxInterval);
-    await pause(retryDelay(retry, attempt, context.random(), asked), signal);
+    const step = outage ? Math.min(attempt, 32) : spent;
+    await pause(retryDelay(retry, step, context.random(), asked), signal);
   }
+}
+
+function isUnavailable(outcome: Extract<DeliveryOutcome, { ok: false }>): boolean {
+  return (
+    outcome.reason === 'network' || outcome.reason === 'timeout' || outcome.retryAfter !== undefined
+  );
 }
 
 function deadLetter(

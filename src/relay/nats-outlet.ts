@@ -112,7 +112,8 @@ class NatsOutlet implements Outlet {
     try {
       ({ js } = await untilAborted(this.#connect(), signal));
     } catch (error) {
-      return failedOutcome(error);
+      // Not connected: the outlet is unreachable, not refusing this event.
+      return failedOutcome(error, 'network');
     }
     const { stream } = this.#options;
     const h = headers();
@@ -136,7 +137,7 @@ class NatsOutlet implements Outlet {
       });
       return { ok: true };
     } catch (error) {
-      return failedOutcome(publishFailure(error, subject, stream, this.#timeout));
+      return publishFailure(error, subject, stream, this.#timeout);
     }
   }
 
@@ -215,21 +216,40 @@ class NatsOutlet implements Outlet {
 /** JetStream's error code for "stream not found". */
 const STREAM_NOT_FOUND = 10059;
 
-function publishFailure(error: unknown, subject: string, stream: string, timeout: Millis): string {
+function publishFailure(
+  error: unknown,
+  subject: string,
+  stream: string,
+  timeout: Millis,
+): DeliveryOutcome {
   if (error instanceof NatsError) {
     if (error.code === '503') {
       // Nothing answered the publish: no stream captures the subject (or JetStream is off).
-      return `no stream listens on subject ${subject} (expected stream ${stream})`;
+      return refused(`no stream listens on subject ${subject} (expected stream ${stream})`);
     }
     if (error.code === 'TIMEOUT') {
-      return `no PubAck from stream ${stream} within ${timeout} ms for subject ${subject}`;
+      return {
+        ok: false,
+        error: `no PubAck from stream ${stream} within ${timeout} ms for subject ${subject}`,
+        reason: 'timeout',
+      };
     }
     const api = error.api_error;
     if (api !== undefined) {
-      return `JetStream refused subject ${subject}: ${api.description ?? error.message} (error ${api.err_code ?? api.code})`;
+      return refused(
+        `JetStream refused subject ${subject}: ${api.description ?? error.message} (error ${api.err_code ?? api.code})`,
+      );
     }
   }
-  return `publishing to ${subject} failed: ${describe(error)}`;
+  return {
+    ok: false,
+    error: `publishing to ${subject} failed: ${describe(error)}`,
+    reason: 'other',
+  };
+}
+
+function refused(error: string): DeliveryOutcome {
+  return { ok: false, error, reason: 'rejected' };
 }
 
 function describe(error: unknown): string {

@@ -33,9 +33,13 @@ export type DeliveryOutcome =
     };
 
 /** Turns whatever a delivery threw into an outcome, for outlets built on throwing clients. */
-export function failedOutcome(error: unknown): DeliveryOutcome {
+export function failedOutcome(
+  error: unknown,
+  reason?: OutletFailureReason,
+): Extract<DeliveryOutcome, { ok: false }> {
   const message = error instanceof Error ? error.message : String(error);
-  return { ok: false, error: message.split('\n', 1)[0] ?? 'delivery failed' };
+  const line = message.split('\n', 1)[0] ?? 'delivery failed';
+  return reason === undefined ? { ok: false, error: line } : { ok: false, error: line, reason };
 }
 
 /** Whether an outlet wants an event of this kind. */

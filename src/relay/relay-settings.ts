@@ -15,6 +15,11 @@ export interface OutletPolicy {
   > & {
     /** @default 8 */
     readonly maxAttempts: number;
+    /**
+     * How long an outlet that is down (unreachable, timing out, answering 429/503) is waited
+     * for before its failures spend an event's attempts again. @default 1h
+     */
+    readonly maxOutage: Millis;
   };
   /** Events read from the log per batch; the checkpoint moves once a batch is settled. @default 200 */
   readonly batchSize: number;
@@ -22,10 +27,16 @@ export interface OutletPolicy {
   readonly concurrency: number;
 }
 
+/** An outlet's policy as given: any field may be left to its default, the retry's too. */
+export type OutletPolicyInput = Partial<Omit<OutletPolicy, 'retry'>> & {
+  readonly retry?: Partial<OutletPolicy['retry']>;
+};
+
 export const DEFAULT_OUTLET_POLICY: OutletPolicy = Object.freeze({
   startAt: 'now',
   retry: Object.freeze({
     maxAttempts: 8,
+    maxOutage: 60 * 60_000,
     initialInterval: 500,
     backoffCoefficient: 2,
     maxInterval: 30_000,

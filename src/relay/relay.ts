@@ -10,14 +10,14 @@ import type { Outlet } from './outlet.js';
 import {
   DEFAULT_OUTLET_POLICY,
   DEFAULT_RELAY_TIMINGS,
-  type OutletPolicy,
+  type OutletPolicyInput,
   type RelayTimings,
 } from './relay-settings.js';
 
 export interface RelayOutlet {
   readonly outlet: Outlet;
   /** @default DEFAULT_OUTLET_POLICY */
-  readonly policy?: Partial<OutletPolicy>;
+  readonly policy?: OutletPolicyInput;
 }
 
 export interface RelayOptions {

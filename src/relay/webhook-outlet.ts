@@ -84,12 +84,20 @@ export function webhookOutlet(options: WebhookOutletOptions): Outlet {
       return await settle(response, shown, now());
     } catch (thrown) {
       if (timedOut) {
-        return { ok: false, error: `no reply from ${shown} within ${timeout} ms` };
+        return {
+          ok: false,
+          error: `no reply from ${shown} within ${timeout} ms`,
+          reason: 'timeout',
+        };
       }
       if (signal.aborted) {
         return { ok: false, error: `stopped before ${shown} replied` };
       }
-      return { ok: false, error: `POST ${shown} failed: ${networkReason(thrown)}` };
+      return {
+        ok: false,
+        error: `POST ${shown} failed: ${networkReason(thrown)}`,
+        reason: 'network',
+      };
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', stop);
@@ -117,6 +125,7 @@ async function settle(response: Response, shown: string, now: Date): Promise<Del
     return {
       ok: false,
       error: `HTTP ${status} from ${shown}: redirects to ${location} are not followed; configure the final URL`,
+      reason: 'rejected',
     };
   }
   const error = `HTTP ${status} from ${shown}${snippet === '' ? '' : `: ${snippet}`}`;
@@ -124,7 +133,9 @@ async function settle(response: Response, shown: string, now: Date): Promise<Del
     status === 429 || status === 503
       ? retryAfter(response.headers.get('retry-after'), now)
       : undefined;
-  return asked === undefined ? { ok: false, error } : { ok: false, error, retryAfter: asked };
+  return asked === undefined
+    ? { ok: false, error, reason: 'rejected' }
+    : { ok: false, error, reason: 'rejected', retryAfter: asked };
 }
 
 /**

@@ -7,7 +7,7 @@ import {
 } from '../config/outlets-file.js';
 import { natsOutlet } from '../relay/nats-outlet.js';
 import type { Outlet } from '../relay/outlet.js';
-import { DEFAULT_OUTLET_POLICY, type OutletPolicy } from '../relay/relay-settings.js';
+import type { OutletPolicyInput } from '../relay/relay-settings.js';
 import type { RelayOutlet } from '../relay/relay.js';
 import { webhookOutlet } from '../relay/webhook-outlet.js';
 
@@ -50,14 +50,12 @@ function outletOf(config: OutletConfig, env: NodeJS.ProcessEnv | undefined): Out
   });
 }
 
-function policyOf(config: OutletConfig): Partial<OutletPolicy> {
+function policyOf(config: OutletConfig): OutletPolicyInput {
   const retry = retryOf(config);
   return {
     ...(config.startAt === undefined ? {} : { startAt: config.startAt }),
     ...(config.batchSize === undefined ? {} : { batchSize: config.batchSize }),
     ...(config.concurrency === undefined ? {} : { concurrency: config.concurrency }),
-    ...(Object.keys(retry).length === 0
-      ? {}
-      : { retry: { ...DEFAULT_OUTLET_POLICY.retry, ...retry } }),
+    ...(Object.keys(retry).length === 0 ? {} : { retry }),
   };
 }

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/application/ports.js';
+import { NO_RELAY_METRICS } from '../../src/application/queries/relay-metrics.js';
 import { toCloudEvent, type CloudEventJson } from '../../src/relay/cloud-event.js';
 import { natsOutlet } from '../../src/relay/nats-outlet.js';
 import type { Outlet } from '../../src/relay/outlet.js';
@@ -41,34 +42,39 @@ forEachBackend((backend) => {
   });
 
   describe('the NATS outlet when NATS is unreachable', () => {
-    it('fails each delivery with a clear error, and the relay dead-letters after its budget', async () => {
+    it('fails each delivery with a clear error; the relay waits the outage out, then dead-letters past maxOutage', async () => {
       const { store } = await backend.freshDatabase();
       const envelope = await firstEnvelope(store, backend.clock);
       const server = `127.0.0.1:${await closedPort()}`;
-      const outlet = () => natsOutlet({ name: 'down', servers: server, stream: 'NOWHERE' });
-      const direct = outlet();
+      const outlet = (name: string) => natsOutlet({ name, servers: server, stream: 'NOWHERE' });
+      const direct = outlet('down');
       outlets.push(direct);
       expect(await direct.deliver(envelope, new AbortController().signal)).toEqual({
         ok: false,
         error: `cannot connect to NATS at ${server}: CONNECTION_REFUSED`,
+        reason: 'network',
       });
+      const retry = { maxAttempts: 3, initialInterval: 5, backoffCoefficient: 2, maxInterval: 20 };
 
+      // An unreachable outlet spends no attempts: nothing is dead-lettered, nothing skipped.
+      let failures = 0;
+      const metrics = { ...NO_RELAY_METRICS, failed: () => void (failures += 1) };
       relays.push(
-        startRelay(store, backend.clock, [outlet()], {
-          policy: {
-            retry: {
-              maxAttempts: 3,
-              initialInterval: 5,
-              backoffCoefficient: 2,
-              maxInterval: 20,
-              jitter: 0,
-            },
-          },
+        startRelay(store, backend.clock, [outlet('waiting')], { metrics, policy: { retry } }),
+      );
+      await expect.poll(() => failures, { timeout: 10_000 }).toBeGreaterThan(10);
+      expect(await store.countDeadLetters('waiting')).toBe(0);
+      expect((await store.findOutlet('waiting'))?.position).toBe('0');
+
+      // Past maxOutage (here at once) its failures count: dead letters after the budget.
+      relays.push(
+        startRelay(store, backend.clock, [outlet('given-up')], {
+          policy: { retry: { ...retry, maxOutage: 0 } },
         }),
       );
-      await caughtUp(store, 'down');
+      await caughtUp(store, 'given-up');
       const stored = await allEvents(store);
-      const letters = await store.listDeadLetters('down', { limit: 1_000 });
+      const letters = await store.listDeadLetters('given-up', { limit: 1_000 });
       expect(letters.items.map((l) => l.eventId).sort()).toEqual(
         stored.map((e) => e.eventId).sort(),
       );
@@ -107,10 +113,12 @@ forEachBackend((backend) => {
       expect(await toMissing.deliver(envelope, signal)).toEqual({
         ok: false,
         error: `no stream listens on subject ${missing.prefix}.JourneyStarted (expected stream ${missing.stream})`,
+        reason: 'rejected',
       });
       expect(await toWrongStream.deliver(envelope, signal)).toEqual({
         ok: false,
         error: `JetStream refused subject ${other.prefix}.JourneyStarted: expected stream does not match (error 10060)`,
+        reason: 'rejected',
       });
       expect(await streams.messages(other.stream)).toEqual([]);
     });

@@ -60,6 +60,7 @@ describe('a webhook delivery', () => {
     expect(await deliverTo(url.href)).toEqual({
       ok: false,
       error: `HTTP 500 from ${receiver.url}`,
+      reason: 'rejected',
     });
     // Credentials in the URL mean Basic authentication; the query is sent as it is.
     const [request] = receiver.received;
@@ -77,6 +78,7 @@ describe('a webhook delivery', () => {
       expect(await deliverTo(refusing.url)).toEqual({
         ok: false,
         error: `HTTP 400 from ${refusing.url}: unknown field: "x"`,
+        reason: 'rejected',
       });
     }
     // undici's pool may open a second connection early on; unread replies would need eight.
@@ -107,6 +109,7 @@ describe('a webhook delivery', () => {
     expect(await deliverTo(moved.url)).toEqual({
       ok: false,
       error: `HTTP 307 from ${moved.url}: redirects to ${elsewhere.url} are not followed; configure the final URL`,
+      reason: 'rejected',
     });
     expect(elsewhere.received).toEqual([]);
   });
@@ -116,11 +119,12 @@ describe('a webhook delivery', () => {
     expect(await deliverTo(stuck.url, { timeout: 30 })).toEqual({
       ok: false,
       error: `no reply from ${stuck.url} within 30 ms`,
+      reason: 'timeout',
     });
     const gone = await answering({ status: 204 });
     await gone.down();
     const outcome = await deliverTo(gone.url);
-    expect(outcome).toMatchObject({ ok: false });
+    expect(outcome).toMatchObject({ ok: false, reason: 'network' });
     expect(outcome.ok === false && outcome.error).toMatch(
       new RegExp(`^POST ${gone.url} failed: connect ECONNREFUSED`),
     );

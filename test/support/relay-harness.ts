@@ -1,6 +1,6 @@
 import { START, type Store, type StoredEvent } from '../../src/application/ports.js';
 import type { Outlet } from '../../src/relay/outlet.js';
-import type { OutletPolicy } from '../../src/relay/relay-settings.js';
+import type { OutletPolicyInput } from '../../src/relay/relay-settings.js';
 import { Relay, type RelayOptions } from '../../src/relay/relay.js';
 import type { StepClock } from './clock.js';
 import { startTestEngine } from './engine-harness.js';
@@ -11,7 +11,7 @@ import { startTestEngine } from './engine-harness.js';
  */
 
 /** Retries fast, so a test of many failures takes milliseconds per retry, not minutes. */
-export const QUICK_POLICY: Partial<OutletPolicy> = {
+export const QUICK_POLICY: OutletPolicyInput = {
   startAt: 'beginning',
   retry: {
     maxAttempts: 8,
@@ -58,7 +58,7 @@ export function startRelay(
   clock: StepClock,
   outlets: readonly Outlet[],
   options: Partial<Omit<RelayOptions, 'store' | 'clock' | 'outlets'>> & {
-    readonly policy?: Partial<OutletPolicy>;
+    readonly policy?: OutletPolicyInput;
   } = {},
 ): Relay {
   const { policy, ...rest } = options;
