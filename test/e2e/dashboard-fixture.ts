@@ -149,7 +149,8 @@ export function useDashboard(): Dashboard {
       await page.goto(required(server, 'server').url);
       await page.getByLabel('API token').fill(tokens[role]);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Journeys', level: 1 }).waitFor();
+      await page.locator('.caller').waitFor();
+      await page.getByRole('heading', { name: 'Journeys', level: 1, exact: true }).waitFor();
     },
     async screenshot(page, name, options = {}) {
       const path = join(ARTIFACTS, `${name}.png`);

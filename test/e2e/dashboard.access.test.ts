@@ -84,12 +84,14 @@ describeWithChromium('dashboard: roles and failed tasks', () => {
       );
     await expect(stored()).resolves.toEqual({ session: 1, local: 0, cookies: '' });
     await page.reload();
-    await page.getByRole('heading', { name: 'Journeys', level: 1 }).waitFor();
+    await page.locator('.caller').waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API token').waitFor();
     await expect(stored()).resolves.toEqual({ session: 0, local: 0, cookies: '' });
     await page.getByLabel('API token').fill('not-a-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('UNAUTHORIZED');
+    await expect(page.locator('.sign-in [role="alert"]').textContent()).resolves.toContain(
+      'UNAUTHORIZED',
+    );
   }, 60_000);
 });

@@ -12,16 +12,12 @@ describeWithChromium('dashboard: a journey from sign-in to rollback', () => {
 
   it('shows the unit of work live, refuses a failing gate, approves, promotes and rolls back', async () => {
     const { agents } = dashboard;
-    // Slow agents, so that the tasks are seen running; a search quality below the sandbox's
-    // threshold (80), so that the gate fails at first.
-    for (const [agent, intent] of [
-      ['tenancy', 'create_tenant'],
-      ['connectors', 'install_connectors'],
-      ['dataops', 'provision_test_dataset'],
-      ['quality', 'capture_search_baseline'],
-    ] as const) {
-      agents.behaviour.set(agent, intent, { kind: 'slow', delayMs: 700 });
-    }
+    // Slow agents, so that the tasks are seen running (the first long enough for the page to
+    // open); a search quality below the sandbox's threshold (80), so that the gate fails first.
+    agents.behaviour.set('tenancy', 'create_tenant', { kind: 'slow', delayMs: 2_000 });
+    agents.behaviour.set('connectors', 'install_connectors', { kind: 'slow', delayMs: 500 });
+    agents.behaviour.set('dataops', 'provision_test_dataset', { kind: 'slow', delayMs: 500 });
+    agents.behaviour.set('quality', 'capture_search_baseline', { kind: 'slow', delayMs: 1_000 });
     agents.behaviour.setMetric('quality', 'measure_search_quality', { value: 72 });
 
     const page = await dashboard.newPage();
@@ -71,7 +67,7 @@ describeWithChromium('dashboard: a journey from sign-in to rollback', () => {
 
     // Promote now: refused, with the API's reason.
     await page.getByRole('button', { name: 'Promote to pilot' }).click();
-    const refusal = page.getByRole('alert');
+    const refusal = page.locator('.action-outcome [role="alert"]');
     await refusal.waitFor();
     const refusalText = await refusal.textContent();
     expect(refusalText).toContain('EXIT_CRITERIA_NOT_MET');

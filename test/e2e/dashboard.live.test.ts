@@ -20,7 +20,8 @@ describeWithChromium('dashboard: live updates across a server restart', () => {
     await expect(reconnecting.textContent()).resolves.toContain('Reconnecting');
 
     await dashboard.server.start();
-    await page.locator('.connection-live').waitFor({ timeout: 30_000 });
+    // Backoff doubles to 15 s: a slow restart may take a few attempts.
+    await page.locator('.connection-live').waitFor({ timeout: 60_000 });
     expect(
       (await dashboard.api('POST', '/v1/journeys', { body: { clientId: 'initech' } })).status,
     ).toBe(201);

@@ -35,8 +35,8 @@ export function SignIn({
   };
   return (
     <main class="sign-in">
-      <h1>Journeys</h1>
-      <p>Sign in with an API token to see the journeys and act on them.</p>
+      <h1>Sign in</h1>
+      <p>Sign in to the journey dashboard with an API token to see the journeys and act on them.</p>
       {message === null ? null : (
         <p class="notice" role="status">
           {message}
