@@ -68,5 +68,9 @@ export function toCloudEvent(
     // Strict: an attribute the specification forbids fails here, not at a consumer.
     true,
   );
-  return event.toJSON() as unknown as CloudEventJson;
+  // The SDK lists attributes we do not set (dataschema...) as undefined: leave them out, so an
+  // in-process subscriber sees exactly what goes on the wire.
+  return Object.fromEntries(
+    Object.entries(event.toJSON()).filter(([, value]) => value !== undefined),
+  ) as unknown as CloudEventJson;
 }

@@ -51,6 +51,8 @@ forEachBackend((backend) => {
         causedby: 'test',
         streamversion: 1,
       });
+      // Exactly what goes on the wire: no attribute left undefined.
+      expect(Object.values(everything[0] ?? {})).not.toContain(undefined);
       // Every event of a client carries its client id, also those whose data does not hold it.
       const clientOfJourney = new Map(starts.map((e) => [e.journeyid, e.subject]));
       for (const event of everything) {
