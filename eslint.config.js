@@ -31,9 +31,10 @@ const zones = [
     message: 'application/ defines ports; adapters implement them, never the reverse.',
   },
   {
-    target: ['./src/agents', './src/sources'],
-    from: ['./src/storage', './src/runtime', './src/cli', './src/config'],
-    message: 'agents/ and sources/ are adapters: they depend on application ports and the domain.',
+    target: ['./src/agents', './src/sources', './src/relay'],
+    from: ['./src/storage', './src/runtime', './src/cli', './src/config', './src/http'],
+    message:
+      'agents/, sources/ and relay/ are adapters: they depend on application ports and the domain.',
   },
   {
     target: './examples',
