@@ -29,7 +29,8 @@ export type OnUnauthorized = (problem: Problem) => void;
 /**
  * JSON over fetch with the bearer token. Every answer that is not 2xx becomes an ApiError with
  * the problem the API sent; a network failure becomes one too (status 0), so callers show one
- * kind of message. POSTs carry a fresh Idempotency-Key: a retried click is not done twice.
+ * kind of message. Each POST carries its own Idempotency-Key (docs/api.md), so a copy of the
+ * request that reaches the server twice (a proxy or browser retrying) is done once.
  */
 export class ApiClient {
   constructor(

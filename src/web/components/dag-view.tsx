@@ -1,7 +1,7 @@
 import type { Task } from '../api/types.js';
 import { useMediaQuery } from '../app/use-media-query.js';
 import { layoutDag, type DagGeometry } from '../model/dag-layout.js';
-import { TASK_LABELS } from '../model/labels.js';
+import { labelFor, TASK_LABELS } from '../model/labels.js';
 
 const WIDE: DagGeometry = {
   nodeWidth: 210,
@@ -69,7 +69,7 @@ export function DagView({
           if (task === undefined) {
             return null;
           }
-          const label = TASK_LABELS[task.status];
+          const label = labelFor(TASK_LABELS, task.status);
           return (
             <button
               key={task.taskId}

@@ -5,7 +5,7 @@ import type {
   MetricValue,
 } from '../api/types.js';
 import { formatTime, humanize } from '../model/format.js';
-import { OUTCOME_LABELS } from '../model/labels.js';
+import { labelFor, OUTCOME_LABELS } from '../model/labels.js';
 import { LabelBadge } from './label-badge.js';
 
 const COMPARATOR_TEXT: Readonly<Record<Comparator, string>> = {
@@ -52,7 +52,7 @@ export function ExitCriteriaTable({
               <td>{observed(result)}</td>
               <td>{threshold(result)}</td>
               <td>
-                <LabelBadge label={OUTCOME_LABELS[result.outcome]} />
+                <LabelBadge label={labelFor(OUTCOME_LABELS, result.outcome)} />
               </td>
               <td>{result.error ?? result.reason}</td>
             </tr>

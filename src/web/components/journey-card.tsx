@@ -1,7 +1,7 @@
 import type { JourneySummary } from '../api/types.js';
 import { journeyHref } from '../app/route.js';
 import { formatDuration, formatTime, since } from '../model/format.js';
-import { STATUS_LABELS } from '../model/labels.js';
+import { labelFor, STATUS_LABELS } from '../model/labels.js';
 import { LabelBadge } from './label-badge.js';
 
 /** Blocked or overdue: what the overview highlights. */
@@ -22,7 +22,7 @@ export function JourneyCard({ journey, now }: { journey: JourneySummary; now: nu
         {journey.clientId}
       </a>
       <p class="journey-badges">
-        <LabelBadge label={STATUS_LABELS[journey.status]} />
+        <LabelBadge label={labelFor(STATUS_LABELS, journey.status)} />
         {journey.overdueSince === null ? null : (
           <span class="badge tone-bad">
             <span aria-hidden="true">⏱</span> Overdue

@@ -1,5 +1,5 @@
 import type { Problem } from '../api/types.js';
-import { OUTCOME_LABELS } from '../model/labels.js';
+import { labelFor, OUTCOME_LABELS } from '../model/labels.js';
 
 /** A refusal as the API explained it: title, detail and, for a gate, the failing criteria. */
 export function ProblemView({ problem }: { problem: Problem }) {
@@ -15,8 +15,8 @@ export function ProblemView({ problem }: { problem: Problem }) {
         <ul class="problem-results">
           {failing.map((result) => (
             <li key={result.criterionId}>
-              {OUTCOME_LABELS[result.outcome].text}: <strong>{result.description}</strong> —{' '}
-              {result.reason}
+              {labelFor(OUTCOME_LABELS, result.outcome).text}: <strong>{result.description}</strong>{' '}
+              — {result.reason}
             </li>
           ))}
         </ul>

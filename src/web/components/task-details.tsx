@@ -1,6 +1,6 @@
 import type { Task } from '../api/types.js';
 import { formatTime } from '../model/format.js';
-import { TASK_LABELS } from '../model/labels.js';
+import { labelFor, TASK_LABELS } from '../model/labels.js';
 import { LabelBadge } from './label-badge.js';
 
 /** One task opened from the graph: what it is and every attempt, with errors and output. */
@@ -16,7 +16,7 @@ export function TaskDetails({ task, onClose }: { task: Task; onClose: () => void
       <dl class="facts">
         <dt>Status</dt>
         <dd>
-          <LabelBadge label={TASK_LABELS[task.status]} />
+          <LabelBadge label={labelFor(TASK_LABELS, task.status)} />
         </dd>
         <dt>Task</dt>
         <dd>

@@ -1,4 +1,5 @@
 import type { Outcome, StatusKind, TaskStatus } from '../api/types.js';
+import { humanize } from './format.js';
 
 /**
  * Every state the dashboard colours also gets a symbol and a word, so it reads without colour
@@ -35,3 +36,12 @@ export const OUTCOME_LABELS: Readonly<Record<Outcome, Label>> = {
   failed: { symbol: '✗', text: 'Failed', tone: 'bad' },
   inconclusive: { symbol: '?', text: 'Inconclusive', tone: 'warn' },
 };
+
+/**
+ * The label of a state, also for one this dashboard does not know yet (a newer server may add
+ * a status): its id in words, neutral, instead of a broken page.
+ */
+export function labelFor<K extends string>(labels: Readonly<Record<K, Label>>, key: K): Label {
+  const known = (labels as Readonly<Record<string, Label | undefined>>)[key];
+  return known ?? { symbol: '•', text: humanize(key), tone: 'neutral' };
+}

@@ -11,7 +11,7 @@ import { ProblemView } from '../components/problem-view.js';
 import { TimelineList } from '../components/timeline-list.js';
 import { UnitOfWorkView } from '../components/unit-of-work-view.js';
 import { formatDuration, formatTime, humanize, since } from '../model/format.js';
-import { STATUS_LABELS } from '../model/labels.js';
+import { labelFor, STATUS_LABELS } from '../model/labels.js';
 import { roleAllows } from '../model/roles.js';
 import { timelineOf } from '../model/timeline.js';
 
@@ -55,7 +55,7 @@ export function JourneyPage({ clientId }: { clientId: string }) {
         <dd class="journey-stage">{humanize(data.currentStage)}</dd>
         <dt>Status</dt>
         <dd class="journey-status">
-          <LabelBadge label={STATUS_LABELS[data.status]} />
+          <LabelBadge label={labelFor(STATUS_LABELS, data.status)} />
           {data.overdueSince === null ? null : (
             <span class="badge tone-bad">
               <span aria-hidden="true">⏱</span> Overdue since {formatTime(data.overdueSince)}
