@@ -75,6 +75,15 @@ forEachBackend((backend) => {
       await second.waitFor((m) => ids(first.messages).length + ids(m).length >= expected.length);
       second.close();
       expect(second.messages.some((m) => m.event === 'ready')).toBe(false);
+      // Resumed at the head, with nothing new: the answer still starts at once.
+      const idle = await Promise.race([
+        stream('', { 'last-event-id': second.messages.at(-1)?.id ?? '' }),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('no response headers within 5 s')), 5_000),
+        ),
+      ]);
+      expect(idle.status).toBe(200);
+      idle.close();
       expect([...ids(first.messages), ...ids(second.messages)]).toEqual(expected);
     });
 

@@ -121,6 +121,9 @@ export const eventStreamRoutes: FastifyPluginCallbackZod<EventStreamOptions> = (
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
+      // A resumed stream may have nothing to send for a while: the client learns it is
+      // connected from the headers, now, not at the first event or heartbeat.
+      response.flushHeaders();
       try {
         if (resumeFrom === undefined) {
           await write(response, `event: ready\nid: ${start}\ndata: {}\n\n`);
