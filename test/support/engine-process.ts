@@ -257,8 +257,11 @@ export class ServeProcess {
     return this.child.pid ?? -1;
   }
 
-  /** Resolves once it logged that its engine runs; rejects if it exits first. */
-  ready(timeoutMs = 20_000): Promise<void> {
+  /**
+   * Resolves once it logged that its engine runs; rejects if it exits first. Generous: tsx
+   * compiles the whole service at each start, which takes many seconds on a loaded machine.
+   */
+  ready(timeoutMs = 60_000): Promise<void> {
     return withTimeout(
       this.#ready,
       timeoutMs,
