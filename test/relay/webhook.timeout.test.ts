@@ -40,7 +40,8 @@ forEachBackend((backend) => {
 
       const stored = await allEvents(store);
       // Every event timed out once at least (a busy event loop may make a second one late too)
-      // and was then accepted exactly once.
+      // and was then accepted: once, or again when a late answer came after the timeout (at
+      // least once), always with the same id.
       const tries = new Map<string, ReceivedRequest[]>();
       for (const request of receiver.received) {
         tries.set(request.event.id, [...(tries.get(request.event.id) ?? []), request]);
@@ -48,7 +49,7 @@ forEachBackend((backend) => {
       expect(tries.size).toBe(stored.length);
       for (const attempts of tries.values()) {
         expect(attempts[0]?.status).toBeUndefined();
-        expect(attempts.filter((r) => r.status === 204)).toHaveLength(1);
+        expect(attempts.filter((r) => r.status === 204).length).toBeGreaterThanOrEqual(1);
       }
       expect(journeyOrder(receiver.events())).toEqual(storedJourneyOrder(stored));
       expect(await store.countDeadLetters('slow')).toBe(0);
