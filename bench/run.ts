@@ -7,6 +7,7 @@ const BENCHMARKS: Readonly<
 > = {
   store: () => import('./store.js'),
   engine: () => import('./engine.js'),
+  events: () => import('./events.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
