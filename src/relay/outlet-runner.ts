@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { EngineLog } from '../application/engine/context.js';
 import { toError } from '../application/errors.js';
 import { START, type GlobalPosition, type Store } from '../application/ports.js';
@@ -110,6 +111,8 @@ export class OutletRunner {
       return replayed ? 'busy' : 'idle';
     }
     const lease = new AbortController();
+    // Every delivery and pause of the batch listens to it (16 journeys at once by default).
+    setMaxListeners(0, lease.signal);
     const abort = () => lease.abort();
     signal.addEventListener('abort', abort, { once: true });
     const heartbeat = setInterval(() => {
