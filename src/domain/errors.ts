@@ -45,6 +45,22 @@ export const ERROR_CATALOG = {
   APPROVAL_NOT_FOUND: { status: 404, title: 'There is no such approval decision to revoke' },
   NOT_AN_APPROVAL_CRITERION: { status: 422, title: 'The criterion is not decided by approval' },
   UNKNOWN_CRITERION: { status: 404, title: 'The current stage has no such exit criterion' },
+  // Controls: pause, stop the line, freezes, soak time (docs/controls.md)
+  JOURNEY_PAUSED: { status: 409, title: 'The journey is paused; resume it first' },
+  JOURNEY_ALREADY_PAUSED: { status: 409, title: 'The journey is already paused' },
+  JOURNEY_NOT_PAUSED: { status: 409, title: 'The journey is not paused' },
+  PROMOTIONS_PAUSED: { status: 409, title: 'Promotions are stopped fleet-wide' },
+  PROMOTIONS_ALREADY_PAUSED: { status: 409, title: 'Promotions are already stopped fleet-wide' },
+  PROMOTIONS_NOT_PAUSED: { status: 409, title: 'Promotions are not stopped' },
+  FREEZE_IN_FORCE: { status: 409, title: 'A freeze window is in force: no promotion starts' },
+  FREEZE_OVERRIDE_NOT_ALLOWED: { status: 403, title: 'Only an admin may override a freeze' },
+  FREEZE_EXISTS: { status: 409, title: 'A global freeze with this id already exists' },
+  FREEZE_NOT_FOUND: { status: 404, title: 'There is no global freeze with this id' },
+  FREEZE_INVALID: { status: 422, title: 'The freeze window is not valid' },
+  SOAK_TIME_NOT_ELAPSED: {
+    status: 409,
+    title: "The stage's minimum soak time has not elapsed yet",
+  },
   // Unit of work and its DAG
   UNIT_ALREADY_CREATED: { status: 409, title: 'The unit of work already exists' },
   UNIT_NOT_FOUND: { status: 404, title: 'The unit of work does not exist' },

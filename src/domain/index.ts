@@ -49,6 +49,15 @@ export type {
   StartedJourney,
 } from './journey/state.js';
 export { decideJourney } from './journey/decide.js';
+export { checkControls, checkSoak } from './journey/controls.js';
+export type {
+  ActiveFreeze,
+  FreezeOverride,
+  FreezeScope,
+  JourneyPause,
+  PromotionControls,
+  PromotionStop,
+} from './journey/controls.js';
 export { JOURNEY_STATUS_KINDS, describeReason, journeyStatus } from './journey/status.js';
 export type { BlockedReason, JourneyStatus, JourneyStatusKind } from './journey/status.js';
 

@@ -7,3 +7,17 @@ export type { AgentEndpoint, Playbook, StagePlaybook, UnitOfWorkPlan } from './p
 export { PlaybookInvalidError, ProblemKind, formatProblem } from './problems.js';
 export type { PlaybookProblem } from './problems.js';
 export { toPlaybookDocument } from './serialize.js';
+export {
+  activeFreezes,
+  freezeDocumentOf,
+  freezeProblems,
+  resolveFreezeWindow,
+} from './freeze-window.js';
+export type {
+  FreezeDocument,
+  FreezeProblem,
+  FreezeWindow,
+  OneOffFreeze,
+  RecurringFreeze,
+} from './freeze-window.js';
+export { freezeSchema } from './schema.js';

@@ -2,6 +2,7 @@ import type { ExitCriterion } from '../domain/exit-criteria/criterion.js';
 import type { WorkingStage } from '../domain/journey/stage.js';
 import type { Millis } from '../domain/time.js';
 import type { TaskDefinition } from '../domain/unit-of-work/task.js';
+import type { FreezeWindow } from './freeze-window.js';
 
 /**
  * A playbook once loaded: every default applied, durations in milliseconds, ids branded, and the
@@ -20,6 +21,8 @@ export interface Playbook {
   /** The agent registry: agent id -> where its A2A endpoint lives. */
   readonly agents: Readonly<Record<string, AgentEndpoint>>;
   readonly stages: { readonly [S in WorkingStage]: StagePlaybook };
+  /** Freeze windows of this playbook's journeys: no promotion starts in one. @default none */
+  readonly freezes: readonly FreezeWindow[];
 }
 
 export interface AgentEndpoint {
@@ -42,6 +45,8 @@ export interface StagePlaybook {
   readonly recheckInterval: Millis;
   /** Roll back to the previous stage automatically when setup fails (pilot and production). @default false */
   readonly rollbackOnFailure: boolean;
+  /** The least time a journey stays in the stage before it may be promoted (0: none). @default 0 */
+  readonly soakTime: Millis;
 }
 
 export interface UnitOfWorkPlan {

@@ -9,6 +9,7 @@ import { WORKING_STAGES, type WorkingStage } from '../domain/journey/stage.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../domain/retry-policy.js';
 import { MINUTE, type Millis } from '../domain/time.js';
 import type { TaskDefinition } from '../domain/unit-of-work/task.js';
+import { resolveFreezeWindow } from './freeze-window.js';
 import {
   PLAYBOOK_API_VERSION,
   type AgentEndpoint,
@@ -54,6 +55,7 @@ export function resolvePlaybook(document: PlaybookDocument): Playbook {
           autoPromote: stage.autoPromote ?? false,
           recheckInterval: stage.recheckInterval ?? recheckInterval,
           rollbackOnFailure: stage.rollbackOnFailure ?? false,
+          soakTime: stage.soakTime ?? 0,
         },
       ];
     }),
@@ -65,6 +67,7 @@ export function resolvePlaybook(document: PlaybookDocument): Playbook {
     ...(document.description === undefined ? {} : { description: document.description }),
     agents,
     stages,
+    freezes: (document.freezes ?? []).map(resolveFreezeWindow),
   };
   return deepFreeze(playbook);
 }

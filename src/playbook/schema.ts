@@ -3,6 +3,7 @@ import { COMPARATORS } from '../domain/exit-criteria/criterion.js';
 import { isSlug, SLUG_RULE } from '../domain/ids.js';
 import type { JsonValue } from '../domain/json.js';
 import { formatDuration, parseDuration, SECOND, type Millis } from '../domain/time.js';
+import { freezeProblems } from './freeze-window.js';
 import { PLAYBOOK_API_VERSION, PLAYBOOK_KIND } from './playbook.js';
 
 /**
@@ -167,6 +168,23 @@ const criterion = z.strictObject({
   policy: policy.optional(),
 });
 
+/** A freeze window (freeze-window.ts): one-off `from`/`to`, or a cron `schedule` + `duration`. */
+export const freezeSchema = z
+  .strictObject({
+    id: slug,
+    description: z.string().max(1_000).optional(),
+    from: z.string().optional(),
+    to: z.string().optional(),
+    schedule: z.string().optional(),
+    duration: duration(1).optional(),
+    timezone: z.string().optional(),
+  })
+  .superRefine((freeze, ctx) => {
+    for (const problem of freezeProblems(freeze)) {
+      ctx.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
+    }
+  });
+
 const stage = z.strictObject({
   setup: unitOfWork,
   rollback: unitOfWork.optional(),
@@ -174,6 +192,7 @@ const stage = z.strictObject({
   autoPromote: z.boolean().optional(),
   recheckInterval: duration(SECOND).optional(),
   rollbackOnFailure: z.boolean().optional(),
+  soakTime: duration(1).optional(),
 });
 
 export const playbookSchema = z.strictObject({
@@ -192,6 +211,7 @@ export const playbookSchema = z.strictObject({
     .record(slug, z.strictObject({ url: httpUrl, description: z.string().optional() }))
     .optional(),
   stages: z.strictObject({ sandbox: stage, pilot: stage, production: stage }),
+  freezes: z.array(freezeSchema).optional(),
 });
 
 /** A playbook document that passed the schema: durations already in milliseconds. */
@@ -199,3 +219,4 @@ export type PlaybookDocument = z.output<typeof playbookSchema>;
 export type TaskDocument = z.output<typeof task>;
 export type CriterionDocument = z.output<typeof criterion>;
 export type RetryDocument = z.output<typeof retry>;
+export type FreezeWindowDocument = z.output<typeof freezeSchema>;

@@ -3,6 +3,7 @@ import { WORKING_STAGES } from '../domain/journey/stage.js';
 import type { JsonValue } from '../domain/json.js';
 import { formatDuration } from '../domain/time.js';
 import type { TaskDefinition } from '../domain/unit-of-work/task.js';
+import { freezeDocumentOf } from './freeze-window.js';
 import { PLAYBOOK_KIND, type Playbook, type StagePlaybook } from './playbook.js';
 
 /**
@@ -29,6 +30,7 @@ export function toPlaybookDocument(playbook: Playbook): Record<string, JsonValue
     stages: Object.fromEntries(
       WORKING_STAGES.map((name) => [name, stageDocument(playbook.stages[name])]),
     ),
+    ...(playbook.freezes.length === 0 ? {} : { freezes: playbook.freezes.map(freezeDocumentOf) }),
   };
 }
 
@@ -40,6 +42,7 @@ function stageDocument(stage: StagePlaybook): JsonValue {
     autoPromote: stage.autoPromote,
     recheckInterval: formatDuration(stage.recheckInterval),
     rollbackOnFailure: stage.rollbackOnFailure,
+    ...(stage.soakTime > 0 ? { soakTime: formatDuration(stage.soakTime) } : {}),
   };
 }
 

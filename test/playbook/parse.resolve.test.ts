@@ -55,6 +55,7 @@ describe('a resolved playbook', () => {
           autoPromote: false,
           recheckInterval: 5 * MINUTE,
           rollbackOnFailure: false,
+          soakTime: 0,
         },
         pilot: {
           setup: { tasks: [] },
@@ -76,6 +77,7 @@ describe('a resolved playbook', () => {
           autoPromote: false,
           recheckInterval: 5 * MINUTE,
           rollbackOnFailure: false,
+          soakTime: 0,
         },
         production: {
           setup: { tasks: [] },
@@ -84,8 +86,10 @@ describe('a resolved playbook', () => {
           autoPromote: false,
           recheckInterval: 5 * MINUTE,
           rollbackOnFailure: false,
+          soakTime: 0,
         },
       },
+      freezes: [],
     });
   });
 

@@ -97,7 +97,8 @@ async function revokeApproval(store: Store, clock: StepClock, journeyId: string)
 
 /**
  * Four journeys that between them raise every event type:
- * - approvals rejected, revoked and granted, promotions through to completion;
+ * - a journey paused and resumed; approvals rejected, revoked and granted, promotions through
+ *   to completion;
  * - a pilot task failing through its retries, the automatic rollback's teardown failing, the
  *   rollback retried;
  * - a hanging agent timing out past the stage deadline, the failed setup retried;
@@ -108,6 +109,9 @@ async function runJourneys(store: Store, clock: StepClock): Promise<StoredEvent[
   const { orchestrator } = engine;
 
   const { journeyId: approved } = await orchestrator.startJourney({ clientId: 'approved' }, admin);
+  await orchestrator.pauseJourney('approved', { reason: 'client asked to wait' }, admin);
+  await settle();
+  await orchestrator.resumeJourney('approved', { reason: 'client is ready' }, admin);
   await settle();
   await orchestrator.approve('approved', { ...approveDemo, decision: 'rejected' }, admin);
   await revokeApproval(store, clock, approved);
@@ -284,7 +288,7 @@ forEachBackend(
       it('raise every event type at least once', () => {
         const seen = new Set(events.map((event) => (event.data as { type: string }).type));
         expect(EVENT_TYPES.filter((type) => !seen.has(type))).toEqual([]);
-        expect(EVENT_TYPES).toHaveLength(27);
+        expect(EVENT_TYPES).toHaveLength(29);
         expect(events.filter((event) => event.subject === '?')).toEqual([]);
       });
 

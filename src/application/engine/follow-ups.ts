@@ -24,6 +24,9 @@ const JOURNEY_REACTIONS: ReadonlySet<JourneyEvent['type']> = new Set([
   'ApprovalGranted',
   'RollbackInitiated',
   'SnapshotTaken',
+  // The work a pause parked becomes due again (docs/controls.md).
+  'JourneyResumed',
+  'JourneyCancelled',
 ]);
 
 /** Events that start a stage visit, whose transition has a deadline. */

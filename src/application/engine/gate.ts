@@ -19,6 +19,7 @@ import type { WorkItem } from '../ports.js';
 import { Changes, eventsOrThrow, retryOnConflict, type Cause } from './changes.js';
 import type { EngineContext } from './context.js';
 import { evaluateStage } from './exit-criteria-validator.js';
+import { promotionControls, retryHeldPromotionAt } from './promotion-controls.js';
 import { recheckItem } from './work-items.js';
 
 /**
@@ -66,17 +67,25 @@ export async function evaluateAutomatically(
     const stagePlaybook = playbookFor(ctx.playbooks, journey.playbook).stages[stage];
     let events: readonly JourneyEvent[] = recorded;
     let promoted = false;
+    // A promotion held back by a control (soak, freeze, stop, pause) is tried again later.
+    let heldUntil: string | undefined;
     if (evaluation.allPassed && stagePlaybook.autoPromote) {
       const after = recorded.reduce(evolveJourney, journey);
-      const decision = decideJourney(promoteCommand(ctx, stage, evaluation, 'system', at), after);
-      if (!(decision instanceof DomainError)) {
+      const controls = await promotionControls(ctx, journey, stage, at);
+      const decision = decideJourney(
+        { ...promoteCommand(ctx, stage, evaluation, 'system', at), controls },
+        after,
+      );
+      if (decision instanceof DomainError) {
+        heldUntil = retryHeldPromotionAt(decision, at, stagePlaybook.recheckInterval);
+      } else {
         events = [...recorded, ...decision];
         promoted = true;
       }
     }
     const state = changes.journey(journeyId, loaded, events);
-    const recheckDue = addMillis(at, stagePlaybook.recheckInterval);
-    const keepChecking = !promoted && !evaluation.allPassed;
+    const recheckDue = heldUntil ?? addMillis(at, stagePlaybook.recheckInterval);
+    const keepChecking = !promoted && (!evaluation.allPassed || heldUntil !== undefined);
     if (trigger === 'recheck' && keepChecking) {
       // The chain's own item is re-dated rather than replaced: its key stays taken meanwhile.
       await changes.commit();
@@ -109,7 +118,12 @@ export async function evaluateAutomatically(
 export async function promoteManually(
   ctx: EngineContext,
   journeyId: string,
-  request: { readonly to?: Stage; readonly reason?: string },
+  request: {
+    readonly to?: Stage;
+    readonly reason?: string;
+    /** An admin promotes through any freeze in force; recorded on the promotion. */
+    readonly overrideFreeze?: { readonly reason: string };
+  },
   cause: Cause,
 ): Promise<GateResult> {
   return retryOnConflict(ctx, async () => {
@@ -118,8 +132,28 @@ export async function promoteManually(
     const at = ctx.clock.now();
     const stage = journey.status === 'started' ? journey.stage : 'sandbox';
     const to = request.to ?? (isWorkingStage(stage) ? nextStage(stage) : stage);
+    const override =
+      request.overrideFreeze === undefined
+        ? undefined
+        : { reason: request.overrideFreeze.reason, overriddenBy: cause.causedBy };
+    const controls =
+      journey.status === 'started' && isWorkingStage(journey.stage)
+        ? await promotionControls(ctx, journey, journey.stage, at, override)
+        : undefined;
+    const withControls = <C extends object>(command: C) =>
+      controls === undefined ? command : { ...command, controls };
     const precheck = decideJourney(
-      promoteCommand(ctx, stage as WorkingStage, PRECHECK, cause.causedBy, at, to, request.reason),
+      withControls(
+        promoteCommand(
+          ctx,
+          stage as WorkingStage,
+          PRECHECK,
+          cause.causedBy,
+          at,
+          to,
+          request.reason,
+        ),
+      ),
       journey,
     );
     if (precheck instanceof DomainError && precheck.code !== 'EXIT_CRITERIA_NOT_MET') {
@@ -143,7 +177,9 @@ export async function promoteManually(
       ),
     );
     const decision = decideJourney(
-      promoteCommand(ctx, working, evaluation, cause.causedBy, evaluatedAt, to, request.reason),
+      withControls(
+        promoteCommand(ctx, working, evaluation, cause.causedBy, evaluatedAt, to, request.reason),
+      ),
       recorded.reduce(evolveJourney, journey),
     );
     if (decision instanceof DomainError) {

@@ -3,6 +3,7 @@ import type { WorkItem } from '../ports.js';
 import { Changes, retryOnConflict, type Cause } from './changes.js';
 import type { EngineContext } from './context.js';
 import { evaluateAutomatically } from './gate.js';
+import { parkIfPaused } from './pause-hold.js';
 import { runReaction } from './reactions.js';
 import { runTaskAttempt } from './task-attempt.js';
 import { parsePayload, PAYLOADS, type VisitPayload } from './work-items.js';
@@ -26,12 +27,21 @@ export async function handleWorkItem(
     }
     case 'reaction': {
       const payload = parsePayload(PAYLOADS.reaction, item);
-      return payload instanceof Error ? drop(ctx, item, payload) : runReaction(ctx, item, payload);
+      if (payload instanceof Error) {
+        return drop(ctx, item, payload);
+      }
+      if (!RUN_WHILE_PAUSED.has(payload.event.type) && (await parkIfPaused(ctx, item))) {
+        return;
+      }
+      return runReaction(ctx, item, payload);
     }
     case 'recheck': {
       const payload = parsePayload(PAYLOADS.visit, item);
       if (payload instanceof Error) {
         return drop(ctx, item, payload);
+      }
+      if (await parkIfPaused(ctx, item)) {
+        return;
       }
       await evaluateAutomatically(
         ctx,
@@ -45,12 +55,29 @@ export async function handleWorkItem(
     }
     case 'deadline': {
       const payload = parsePayload(PAYLOADS.visit, item);
-      return payload instanceof Error ? drop(ctx, item, payload) : flagOverdue(ctx, item, payload);
+      if (payload instanceof Error) {
+        return drop(ctx, item, payload);
+      }
+      // A paused journey is late on purpose: its deadline is checked once it is resumed.
+      if (await parkIfPaused(ctx, item)) {
+        return;
+      }
+      return flagOverdue(ctx, item, payload);
     }
     case 'prune':
       return drop(ctx, item, new Error('prune items are run by the retention job, not the engine'));
   }
 }
+
+/**
+ * Reactions that run while the journey is paused: lifting the pause itself, and telling agents
+ * to stop work that was cancelled (nothing new starts either way).
+ */
+const RUN_WHILE_PAUSED: ReadonlySet<string> = new Set([
+  'JourneyResumed',
+  'JourneyCancelled',
+  'UnitOfWorkCancelled',
+]);
 
 /** A stage visit's deadline passed: raise the alert if its transition is still unfinished. */
 async function flagOverdue(ctx: EngineContext, item: WorkItem, visit: VisitPayload): Promise<void> {

@@ -25,6 +25,7 @@ import type { Loaded } from '../repositories.js';
 import { Changes, eventsOrThrow, retryOnConflict, type Cause } from './changes.js';
 import type { EngineContext } from './context.js';
 import { evaluateStage } from './exit-criteria-validator.js';
+import { FleetControls } from './fleet-controls.js';
 import { promoteManually, type GateResult } from './gate.js';
 
 /** Who asks: recorded with every event the request causes. */
@@ -41,7 +42,12 @@ export interface Requester {
  * lost race is decided again on the new state, so of two conflicting commands exactly one wins.
  */
 export class JourneyOrchestrator {
-  constructor(private readonly ctx: EngineContext) {}
+  /** Stop the line and fleet-wide freezes (docs/controls.md). */
+  readonly controls: FleetControls;
+
+  constructor(private readonly ctx: EngineContext) {
+    this.controls = new FleetControls(ctx);
+  }
 
   async startJourney(
     request: { readonly clientId: string; readonly playbook?: string },
@@ -113,7 +119,12 @@ export class JourneyOrchestrator {
   /** Manual promotion (or completion, from production): validates first, refuses with the failing results. */
   async executeStageTransition(
     clientId: string,
-    request: { readonly to?: Stage; readonly reason?: string },
+    request: {
+      readonly to?: Stage;
+      readonly reason?: string;
+      /** Promote through the freezes in force (an admin's decision, checked by the caller). */
+      readonly overrideFreeze?: { readonly reason: string };
+    },
     by: Requester,
   ): Promise<GateResult> {
     const journey = await this.requireJourney(clientId);
@@ -139,6 +150,37 @@ export class JourneyOrchestrator {
       }),
       { cancelRunningWork: `rollback: ${request.reason}` },
     );
+  }
+
+  /**
+   * Pauses the journey: no reaction, re-check, promotion or new task attempt runs for it until
+   * it is resumed; attempts already running are awaited and recorded (docs/controls.md).
+   */
+  async pauseJourney(
+    clientId: string,
+    request: { readonly reason: string },
+    by: Requester,
+  ): Promise<JourneyState> {
+    return this.onJourney(clientId, by, (_journey, at) => ({
+      type: 'pause',
+      reason: request.reason,
+      pausedBy: by.actor,
+      at,
+    }));
+  }
+
+  /** Lifts the pause; the work that waited runs now (the JourneyResumed reaction). */
+  async resumeJourney(
+    clientId: string,
+    request: { readonly reason?: string },
+    by: Requester,
+  ): Promise<JourneyState> {
+    return this.onJourney(clientId, by, (_journey, at) => ({
+      type: 'resume',
+      ...(request.reason === undefined ? {} : { reason: request.reason }),
+      resumedBy: by.actor,
+      at,
+    }));
   }
 
   /** Ends the journey; its running unit of work is cancelled in the same commit. */

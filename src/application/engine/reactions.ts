@@ -57,6 +57,15 @@ export async function runReaction(
     case 'UnitOfWorkCompleted':
     case 'UnitOfWorkFailed':
       return reportUnitToJourney(ctx, item, cause, journeyId, event.workId);
+    case 'JourneyResumed':
+    case 'JourneyCancelled':
+      // Parked work runs now: after a resume it goes on, after a cancellation it finds the
+      // journey ended and finishes without effect.
+      if ((await ctx.store.wakeParkedWork(journeyId, ctx.clock.now())) > 0) {
+        ctx.workQueued();
+      }
+      await ctx.store.complete(item.id, item.leaseOwner);
+      return;
     case 'UnitOfWorkCancelled':
       await Promise.all(
         event.runningTasks.map(async ({ agentId, agentTaskId }) => {

@@ -28,6 +28,7 @@ import type { WorkItem } from '../ports.js';
 import type { Loaded } from '../repositories.js';
 import { Changes, retryOnConflict, type Cause } from './changes.js';
 import type { EngineContext } from './context.js';
+import { parkIfPaused } from './pause-hold.js';
 import type { TaskAttemptPayload } from './work-items.js';
 
 /**
@@ -86,6 +87,10 @@ export async function runTaskAttempt(
   }
   if (!isTaskReady(unit, task, now)) {
     await ctx.store.complete(item.id, item.leaseOwner);
+    return;
+  }
+  // A paused journey starts no new attempt; one already running is awaited to its end.
+  if (await parkIfPaused(ctx, item)) {
     return;
   }
   await dispatchAttempt(scope, signal);

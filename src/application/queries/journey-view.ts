@@ -4,6 +4,7 @@ import {
   type ApprovalDecision,
   type CriterionResult,
   type Instant,
+  type JourneyPause,
   type JourneyStatus,
   type JourneyStatusKind,
   type PlaybookRef,
@@ -58,6 +59,8 @@ export interface JourneySummary {
   readonly updatedAt: Instant;
   /** When the current stage visit was flagged overdue (StageTransitionOverdue). */
   readonly overdueSince: Instant | null;
+  /** Who paused the journey, when and why, while it is paused (docs/controls.md); else null. */
+  readonly paused: JourneyPause | null;
   readonly stageHistory: readonly StageTransitionView[];
   readonly exitCriteria: ExitCriteriaView | null;
   /** Approval decisions of the current stage visit. */
@@ -89,6 +92,7 @@ export function journeySummary(record: JourneyRecord): JourneySummary {
     endedAt: record.endedAt,
     updatedAt: record.updatedAt,
     overdueSince: state.overdueSince ?? null,
+    paused: state.pause ?? null,
     stageHistory: state.stageHistory.map((transition) => ({
       kind: transition.kind,
       fromStage: transition.fromStage,

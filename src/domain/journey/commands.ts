@@ -2,6 +2,7 @@ import type { ExitCriteriaEvaluation, ExitCriterion } from '../exit-criteria/cri
 import type { ClientId, CriterionId, JourneyId, TaskId, WorkId } from '../ids.js';
 import type { JsonValue } from '../json.js';
 import type { Instant, Millis } from '../time.js';
+import type { PromotionControls } from './controls.js';
 import type { Actor, EvaluationTrigger, PlaybookRef } from './events.js';
 import type { Stage, WorkingStage } from './stage.js';
 
@@ -72,6 +73,8 @@ export type JourneyCommand =
       readonly setupWorkId: WorkId;
       readonly promotedBy: Actor;
       readonly reason?: string;
+      /** The fleet stop, freezes in force and soak time; none hold it back when absent. */
+      readonly controls?: PromotionControls;
       readonly at: Instant;
     }
   | {
@@ -79,6 +82,7 @@ export type JourneyCommand =
       /** Production's success criteria, evaluated just now. */
       readonly evaluation: ExitCriteriaEvaluation;
       readonly completedBy: Actor;
+      readonly controls?: PromotionControls;
       readonly at: Instant;
     }
   | {
@@ -111,6 +115,18 @@ export type JourneyCommand =
       /** When the watched visit began; a timer of an earlier visit changes nothing. */
       readonly enteredAt: Instant;
       readonly deadline: Millis;
+      readonly at: Instant;
+    }
+  | {
+      readonly type: 'pause';
+      readonly reason: string;
+      readonly pausedBy: Actor;
+      readonly at: Instant;
+    }
+  | {
+      readonly type: 'resume';
+      readonly reason?: string;
+      readonly resumedBy: Actor;
       readonly at: Instant;
     }
   | {

@@ -1,7 +1,8 @@
-import { domainError, type Decision } from '../errors.js';
+import { DomainError, domainError, type Decision } from '../errors.js';
 import type { CriterionResult, ExitCriteriaEvaluation } from '../exit-criteria/criterion.js';
 import type { WorkId } from '../ids.js';
 import type { JourneyCommand } from './commands.js';
+import { checkControls, checkSoak, type PromotionControls } from './controls.js';
 import type { JourneyEvent } from './events.js';
 import {
   isTerminalStage,
@@ -61,6 +62,9 @@ export function decideJourney(
     case 'retryRollback':
     case 'completeRollback':
       return advanceRollback(command, state);
+    case 'pause':
+    case 'resume':
+      return pauseOrResume(command, state);
     case 'cancel':
       return [
         {
@@ -254,8 +258,8 @@ function revokeApproval(
   ];
 }
 
-/** The rules a promotion and a completion share: a finished setup and a passed gate. */
-function checkGate(state: StartedJourney, stage: WorkingStage, evaluation: ExitCriteriaEvaluation) {
+/** A promotion and a completion need the stage's setup unit of work completed. */
+function checkSetup(state: StartedJourney, stage: WorkingStage) {
   const setup = state.setups[stage];
   if (setup?.status !== 'completed') {
     return domainError(
@@ -268,6 +272,15 @@ function checkGate(state: StartedJourney, stage: WorkingStage, evaluation: ExitC
         status: setup?.status ?? null,
       },
     );
+  }
+  return undefined;
+}
+
+/** The rules a promotion and a completion share: a finished setup and a passed gate. */
+function checkGate(state: StartedJourney, stage: WorkingStage, evaluation: ExitCriteriaEvaluation) {
+  const setup = checkSetup(state, stage);
+  if (setup !== undefined) {
+    return setup;
   }
   const failing = evaluation.results.filter((r) => r.outcome !== 'passed');
   if (!evaluation.allPassed || failing.length > 0) {
@@ -304,9 +317,9 @@ function promote(command: Command<'promote'>, state: StartedJourney): Decision<J
       { journeyId: state.journeyId, from, to: command.to, expected },
     );
   }
-  const refusal = checkGate(state, from, command.evaluation);
-  if (refusal) {
-    return refusal;
+  const held = checkHeld(state, from, command.evaluation, command.controls, command.at);
+  if (held instanceof DomainError) {
+    return held;
   }
   return [
     {
@@ -317,9 +330,34 @@ function promote(command: Command<'promote'>, state: StartedJourney): Decision<J
       setupWorkId: command.setupWorkId,
       promotedBy: command.promotedBy,
       reason: command.reason ?? `${from} exit criteria passed`,
+      ...held,
       at: command.at,
     },
   ];
+}
+
+/**
+ * What a promotion and a completion must clear, in order: the controls (pause, fleet stop,
+ * freezes), a finished setup, the soak time, then the gate. Returns the freeze override to
+ * record when an admin promotes through a freeze.
+ */
+function checkHeld(
+  state: StartedJourney,
+  stage: WorkingStage,
+  evaluation: ExitCriteriaEvaluation,
+  controls: PromotionControls | undefined,
+  at: string,
+) {
+  const held = checkControls(state, controls);
+  if (held instanceof DomainError) {
+    return held;
+  }
+  return (
+    checkSetup(state, stage) ??
+    checkSoak(state, controls?.soakTime, at) ??
+    checkGate(state, stage, evaluation) ??
+    held
+  );
 }
 
 function complete(command: Command<'complete'>, state: StartedJourney): Decision<JourneyEvent> {
@@ -334,17 +372,60 @@ function complete(command: Command<'complete'>, state: StartedJourney): Decision
       { journeyId: state.journeyId, from: stage, to: 'completed', expected: nextStage(stage) },
     );
   }
-  return (
-    checkGate(state, stage, command.evaluation) ?? [
+  const held = checkHeld(state, stage, command.evaluation, command.controls, command.at);
+  if (held instanceof DomainError) {
+    return held;
+  }
+  return [
+    {
+      type: 'JourneyCompleted',
+      fromStage: 'production',
+      exitCriteriaResults: command.evaluation.results,
+      completedBy: command.completedBy,
+      ...held,
+      at: command.at,
+    },
+  ];
+}
+
+function pauseOrResume(
+  command: Command<'pause' | 'resume'>,
+  state: StartedJourney,
+): Decision<JourneyEvent> {
+  const pause = state.pause ?? null;
+  if (command.type === 'pause') {
+    if (pause !== null) {
+      return domainError(
+        'JOURNEY_ALREADY_PAUSED',
+        `Journey ${state.journeyId} is already paused, by ${pause.pausedBy} at ${pause.at} (${pause.reason}).`,
+        { journeyId: state.journeyId, ...pause },
+      );
+    }
+    return [
       {
-        type: 'JourneyCompleted',
-        fromStage: 'production',
-        exitCriteriaResults: command.evaluation.results,
-        completedBy: command.completedBy,
+        type: 'JourneyPaused',
+        stage: state.stage,
+        reason: command.reason,
+        pausedBy: command.pausedBy,
         at: command.at,
       },
-    ]
-  );
+    ];
+  }
+  if (pause === null) {
+    return domainError('JOURNEY_NOT_PAUSED', `Journey ${state.journeyId} is not paused.`, {
+      journeyId: state.journeyId,
+    });
+  }
+  return [
+    {
+      type: 'JourneyResumed',
+      stage: state.stage,
+      ...(command.reason === undefined ? {} : { reason: command.reason }),
+      resumedBy: command.resumedBy,
+      pausedAt: pause.at,
+      at: command.at,
+    },
+  ];
 }
 
 function initiateRollback(

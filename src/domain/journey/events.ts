@@ -2,6 +2,7 @@ import type { CriterionResult, ExitCriteriaEvaluation } from '../exit-criteria/c
 import type { ClientId, CriterionId, JourneyId, TaskId, WorkId } from '../ids.js';
 import type { JsonValue } from '../json.js';
 import type { Instant, Millis } from '../time.js';
+import type { FreezeOverride } from './controls.js';
 import type { Stage, WorkingStage } from './stage.js';
 
 /** Which playbook (and which revision of it) a journey follows for its whole life. */
@@ -104,6 +105,8 @@ export interface StagePromoted {
   readonly setupWorkId: WorkId;
   readonly promotedBy: Actor;
   readonly reason: string;
+  /** Present when an admin promoted during a freeze: who, why, and which freezes. */
+  readonly freezeOverride?: FreezeOverride;
   readonly at: Instant;
 }
 
@@ -112,6 +115,8 @@ export interface JourneyCompleted {
   readonly fromStage: 'production';
   readonly exitCriteriaResults: readonly CriterionResult[];
   readonly completedBy: Actor;
+  /** Present when an admin completed the journey during a freeze. */
+  readonly freezeOverride?: FreezeOverride;
   readonly at: Instant;
 }
 
@@ -172,6 +177,29 @@ export interface StageTransitionOverdue {
   readonly at: Instant;
 }
 
+/**
+ * A person paused the journey: no reaction, re-check, promotion or new task attempt runs for
+ * it until it is resumed (a rollback in progress still runs; see docs/controls.md).
+ */
+export interface JourneyPaused {
+  readonly type: 'JourneyPaused';
+  readonly stage: Stage;
+  readonly reason: string;
+  readonly pausedBy: Actor;
+  readonly at: Instant;
+}
+
+/** The pause is lifted: the work that waited runs now. */
+export interface JourneyResumed {
+  readonly type: 'JourneyResumed';
+  readonly stage: Stage;
+  readonly reason?: string;
+  readonly resumedBy: Actor;
+  /** When the pause being lifted began. */
+  readonly pausedAt: Instant;
+  readonly at: Instant;
+}
+
 export interface JourneyCancelled {
   readonly type: 'JourneyCancelled';
   readonly fromStage: Stage;
@@ -197,6 +225,8 @@ export type JourneyEvent =
   | RollbackRetried
   | RollbackCompleted
   | StageTransitionOverdue
+  | JourneyPaused
+  | JourneyResumed
   | JourneyCancelled;
 
 export type JourneyEventType = JourneyEvent['type'];
@@ -218,6 +248,8 @@ export const JOURNEY_EVENT_TYPES = [
   'RollbackRetried',
   'RollbackCompleted',
   'StageTransitionOverdue',
+  'JourneyPaused',
+  'JourneyResumed',
   'JourneyCancelled',
 ] as const satisfies readonly JourneyEventType[];
 

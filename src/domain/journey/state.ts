@@ -5,6 +5,7 @@ import type {
 } from '../exit-criteria/criterion.js';
 import type { ClientId, JourneyId, TaskId, WorkId } from '../ids.js';
 import type { Instant } from '../time.js';
+import type { JourneyPause } from './controls.js';
 import type { Actor, JourneyEvent, PlaybookRef } from './events.js';
 import type { Stage, WorkingStage } from './stage.js';
 
@@ -60,6 +61,8 @@ export interface StartedJourney {
   readonly lastEvaluation: ExitCriteriaEvaluation | null;
   /** When the current stage visit was flagged overdue (StageTransitionOverdue), else null. */
   readonly overdueSince?: Instant | null;
+  /** Set while a person has the journey paused (JourneyPaused); absent or null otherwise. */
+  readonly pause?: JourneyPause | null;
   readonly endedAt: Instant | null;
 }
 
@@ -221,6 +224,10 @@ function evolveStarted(state: StartedJourney, event: JourneyEvent): StartedJourn
       return event.enteredAt === state.stageEnteredAt
         ? { ...state, overdueSince: event.at }
         : state;
+    case 'JourneyPaused':
+      return { ...state, pause: { pausedBy: event.pausedBy, reason: event.reason, at: event.at } };
+    case 'JourneyResumed':
+      return { ...state, pause: null };
     case 'JourneyCancelled':
       return {
         ...enterStage(state, 'cancelled', event.at, {
@@ -233,6 +240,8 @@ function evolveStarted(state: StartedJourney, event: JourneyEvent): StartedJourn
           exitCriteriaResults: [],
         }),
         endedAt: event.at,
+        // An ended journey has nothing left to hold back.
+        ...(state.pause == null ? {} : { pause: null }),
       };
   }
 }

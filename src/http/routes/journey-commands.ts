@@ -1,12 +1,14 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import type { JourneyState } from '../../domain/index.js';
+import { domainError, type JourneyState } from '../../domain/index.js';
 import { requesterOf } from '../auth.js';
 import { problemResponses } from '../schemas/problem.js';
 import {
   ApprovalBody,
   CancelBody,
   ClientIdParams,
+  PauseBody,
   PromotionBody,
+  ResumeBody,
   RollbackBody,
 } from '../schemas/requests.js';
 import { JourneySchema } from '../schemas/views.js';
@@ -33,7 +35,7 @@ export const journeyCommandRoutes: FastifyPluginCallbackZod<RouteContext> = (
         tags,
         summary: 'Validate the exit criteria, then promote (or complete, from production)',
         description:
-          '422 EXIT_CRITERIA_NOT_MET lists the failing results under `results`; 409 when a promotion is not allowed now (a skip, setup not done, rolling back, ended).',
+          '422 EXIT_CRITERIA_NOT_MET lists the failing results under `results`; 409 when a promotion is not allowed now (a skip, setup not done, rolling back, ended; JOURNEY_PAUSED, PROMOTIONS_PAUSED, FREEZE_IN_FORCE, SOAK_TIME_NOT_ELAPSED: docs/controls.md). `overrideFreeze` needs the admin role (403 FREEZE_OVERRIDE_NOT_ALLOWED).',
         security: BEARER,
         params: ClientIdParams,
         body: PromotionBody,
@@ -42,15 +44,73 @@ export const journeyCommandRoutes: FastifyPluginCallbackZod<RouteContext> = (
     },
     async (request) => {
       const body = request.body ?? {};
+      if (body.overrideFreeze !== undefined && request.principal?.role !== 'admin') {
+        throw domainError(
+          'FREEZE_OVERRIDE_NOT_ALLOWED',
+          `Only an admin may override a freeze; "${request.principal?.name ?? '?'}" is ${request.principal?.role ?? 'unknown'}.`,
+        );
+      }
       const result = await orchestrator.executeStageTransition(
         request.params.clientId,
         {
           ...(body.to === undefined ? {} : { to: body.to }),
           ...(body.reason === undefined ? {} : { reason: body.reason }),
+          ...(body.overrideFreeze === undefined ? {} : { overrideFreeze: body.overrideFreeze }),
         },
         requesterOf(request),
       );
       return view(result.journey);
+    },
+  );
+
+  app.post(
+    '/v1/journeys/:clientId/pause',
+    {
+      config: needs('operator'),
+      schema: {
+        tags,
+        summary: 'Pause the journey: nothing new starts for it until it is resumed',
+        description:
+          'No reaction, re-check, promotion or new task attempt runs while paused; attempts already running finish and are recorded; a rollback in progress goes on. 409 JOURNEY_ALREADY_PAUSED, JOURNEY_TERMINAL.',
+        security: BEARER,
+        params: ClientIdParams,
+        body: PauseBody,
+        response: { 200: JourneySchema, ...problemResponses(400, 401, 403, 404, 409, 415) },
+      },
+    },
+    async (request) =>
+      view(
+        await orchestrator.pauseJourney(
+          request.params.clientId,
+          { reason: request.body.reason },
+          requesterOf(request),
+        ),
+      ),
+  );
+
+  app.post(
+    '/v1/journeys/:clientId/resume',
+    {
+      config: needs('operator'),
+      schema: {
+        tags,
+        summary: 'Resume a paused journey: the work that waited runs now',
+        description: '409 JOURNEY_NOT_PAUSED when it is not paused.',
+        security: BEARER,
+        params: ClientIdParams,
+        body: ResumeBody,
+        response: { 200: JourneySchema, ...problemResponses(400, 401, 403, 404, 409, 415) },
+      },
+    },
+    async (request) => {
+      const reason = request.body?.reason;
+      return view(
+        await orchestrator.resumeJourney(
+          request.params.clientId,
+          reason === undefined ? {} : { reason },
+          requesterOf(request),
+        ),
+      );
     },
   );
 

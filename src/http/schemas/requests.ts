@@ -47,6 +47,12 @@ export const PromotionBody = named(
         'The next stage (or `completed`, from production); the next one when absent',
       ),
       reason: Reason.optional(),
+      overrideFreeze: z
+        .strictObject({ reason: Reason })
+        .optional()
+        .describe(
+          'Admin only: promote although a freeze window is in force; recorded on the promotion',
+        ),
     })
     .nullish()
     .describe('Optional: no body promotes to the next stage'),
@@ -61,6 +67,14 @@ export const RollbackBody = named(
 );
 
 export const CancelBody = named('CancelRequest', z.strictObject({ reason: Reason }));
+
+export const PauseBody = named('PauseRequest', z.strictObject({ reason: Reason }));
+
+/** Resuming needs no words; a reason, when given, is kept. */
+export const ResumeBody = named(
+  'ResumeRequest',
+  z.strictObject({ reason: Reason.optional() }).nullish(),
+);
 
 export const ApprovalBody = named(
   'ApprovalRequest',

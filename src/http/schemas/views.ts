@@ -117,6 +117,10 @@ const journeyFields = {
   endedAt: Instant.nullable(),
   updatedAt: Instant,
   overdueSince: Instant.nullable(),
+  paused: z
+    .object({ pausedBy: z.string(), reason: z.string(), at: Instant })
+    .nullable()
+    .describe('Who paused the journey, when and why; null unless paused'),
   stageHistory: list(StageTransitionSchema),
   exitCriteria: ExitCriteriaSchema.nullable().describe(
     'The latest evaluation of the current stage visit',
