@@ -76,3 +76,23 @@ export function exitWithUsageCode(command: Command): Command {
       : error;
   });
 }
+
+/** An outlet's name as the outlets file gives it (lower-case letters, digits, _ or -). */
+export function outletName(value: string): string {
+  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(value)) {
+    throw new InvalidArgumentError(
+      `"${value}" is not an outlet name (lower-case letters, digits, _ or -, at most 63).`,
+    );
+  }
+  return value;
+}
+
+/** An event id (a UUID as the API prints it; letters, digits, . _ : -). */
+export function eventId(value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(value)) {
+    throw new InvalidArgumentError(
+      `"${value}" is not an event id (letters, digits, . _ : -, at most 128).`,
+    );
+  }
+  return value;
+}

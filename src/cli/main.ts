@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
-import { openStore } from '../storage/open-store.js';
+import type { StoreOpener } from './db-option.js';
 import { buildProgram } from './program.js';
 
 // The composition root of the command line: the only place the CLI meets the storage adapters.
+// They are loaded by the commands that open a store, not by every `journey` call.
+const openStore: StoreOpener = async (url, options) => {
+  const storage = await import('../storage/open-store.js');
+  return storage.openStore(url, options);
+};
+
 try {
   await buildProgram({ openStore }).parseAsync(process.argv);
 } catch (error) {

@@ -4,12 +4,16 @@ import { readEnvironment, type Environment } from '../config/env.js';
 import { systemClock } from '../runtime/system-clock.js';
 import { registerApproveCommand } from './commands/approve.js';
 import { registerCancelCommand } from './commands/cancel.js';
+import { registerDeadLettersCommand } from './commands/dead-letters.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerDiscardCommand } from './commands/discard.js';
 import { registerHistoryCommand } from './commands/history.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerOutletsCommand } from './commands/outlets.js';
 import { registerPlaybookCommand } from './commands/playbook.js';
 import { registerPromoteCommand } from './commands/promote.js';
 import { registerPruneCommand } from './commands/prune.js';
+import { registerReplayCommand } from './commands/replay.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRetryCommand } from './commands/retry.js';
 import { registerRollbackCommand } from './commands/rollback.js';
@@ -83,6 +87,10 @@ export function buildProgram(options: ProgramOptions = {}): Command {
   registerRetryCommand(program, context, settings);
   registerHistoryCommand(program, context, settings);
   registerReportCommand(program, context, settings);
+  registerOutletsCommand(program, context, settings);
+  registerDeadLettersCommand(program, context, settings);
+  registerReplayCommand(program, context, settings);
+  registerDiscardCommand(program, context, settings);
   registerDemoCommand(program, context, settings);
   return program;
 }

@@ -82,9 +82,12 @@ export interface RunningServer {
 
 /**
  * `journey serve` (the built binary) on a fresh SQLite file, with the example agents in this
- * process on free ports (`--agents`) and three configured tokens (admin, operator, viewer).
+ * process on free ports (`--agents`) and three configured tokens (admin, operator, viewer);
+ * `serveArgs` are added to its command line (e.g. `--outlets FILE`).
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(
+  options: { readonly serveArgs?: readonly string[] } = {},
+): Promise<RunningServer> {
   const dir = await tempDirectory();
   const agents = await startExampleAgents({ portBase: 0 });
   const registry = Object.entries(agents.urls)
@@ -102,6 +105,7 @@ export async function startServer(): Promise<RunningServer> {
       '0',
       '--agents',
       registry,
+      ...(options.serveArgs ?? []),
     ],
     {
       PATH: process.env.PATH ?? '',

@@ -1,10 +1,12 @@
 import { toError } from '../../application/errors.js';
 import { ApiProblemError, ServerUnreachableError, UnexpectedAnswerError } from './api-errors.js';
 import type {
+  DeadLetterPage,
   EventList,
   ExitCriteriaView,
   JourneyPage,
   JourneyView,
+  OutletList,
   Problem,
   SuccessMetricsView,
   UnitOfWorkView,
@@ -109,7 +111,99 @@ export class ApiClient {
     return this.#call('GET', '/v1/reports/success-metrics');
   }
 
-  async #call<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
+  outlets(): Promise<OutletList> {
+    return this.#call('GET', '/v1/outlets');
+  }
+
+  deadLetters(
+    outlet: string,
+    page: { readonly limit?: number; readonly cursor?: string | null } = {},
+  ): Promise<DeadLetterPage> {
+    const search = new URLSearchParams();
+    if (page.limit !== undefined) {
+      search.set('limit', String(page.limit));
+    }
+    if (page.cursor != null) {
+      search.set('cursor', page.cursor);
+    }
+    const suffix = search.size === 0 ? '' : `?${search.toString()}`;
+    return this.#call('GET', `/v1/outlets/${segment(outlet)}/dead-letters${suffix}`);
+  }
+
+  /** Asks for one dead letter, or all of the outlet's, to be delivered again (202). */
+  replayDeadLetters(outlet: string, eventId?: string): Promise<{ requested: number }> {
+    return this.#call(
+      'POST',
+      `/v1/outlets/${segment(outlet)}/dead-letters/replay`,
+      eventId === undefined ? {} : { eventId },
+    );
+  }
+
+  /** Gives up on a dead letter for good (204). */
+  async discardDeadLetter(outlet: string, eventId: string): Promise<void> {
+    await this.#call<undefined>(
+      'DELETE',
+      `/v1/outlets/${segment(outlet)}/dead-letters/${segment(eventId)}`,
+    );
+  }
+
+  /**
+   * Opens `GET /v1/events/stream` (docs/events.md "Live stream") and resolves once the server
+   * answered: with the response, whose body is the stream, or with null when the server does
+   * not serve the stream (404: a release from before it). `lastEventId` resumes after that id.
+   * Aborting `signal` closes the stream.
+   */
+  async eventStream(
+    query: { readonly clientId?: string },
+    lastEventId: string | undefined,
+    signal: AbortSignal,
+  ): Promise<Response | null> {
+    const search = new URLSearchParams(query.clientId === undefined ? {} : query);
+    const target = `${this.#options.url}/v1/events/stream${search.size === 0 ? '' : `?${search.toString()}`}`;
+    // Only the answer's head is timed: the stream itself is meant to stay open.
+    const answered = new AbortController();
+    const timer = setTimeout(() => answered.abort(), this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const both = AbortSignal.any([signal, answered.signal]);
+    let response: Response;
+    try {
+      response = await fetch(target, {
+        headers: {
+          authorization: `Bearer ${this.#options.token}`,
+          accept: 'text/event-stream',
+          ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
+        },
+        signal: both,
+      });
+    } catch (error) {
+      if (signal.aborted) {
+        throw error;
+      }
+      throw new ServerUnreachableError(this.#options.url, unreachableReason(error, both), {
+        cause: error,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (
+      response.ok &&
+      (response.headers.get('content-type') ?? '').startsWith('text/event-stream')
+    ) {
+      return response;
+    }
+    const text = await response.text().catch(() => '');
+    if (response.status === 404) {
+      return null;
+    }
+    const parsed = parseJson(text);
+    if (isProblem(parsed)) {
+      throw new ApiProblemError(parsed);
+    }
+    throw new UnexpectedAnswerError(
+      `GET ${target} answered ${response.status} ${response.statusText} with ${describeBody(response, text)}, not an event stream`,
+    );
+  }
+
+  async #call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: object): Promise<T> {
     const target = `${this.#options.url}${path}`;
     const signal = AbortSignal.timeout(this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     let response: Response;
@@ -132,7 +226,7 @@ export class ApiClient {
       });
     }
     const parsed = parseJson(text);
-    if (response.ok && parsed !== undefined) {
+    if (response.ok && (parsed !== undefined || response.status === 204)) {
       return parsed as T;
     }
     if (isProblem(parsed)) {

@@ -1,13 +1,5 @@
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { A2AAgentGateway } from '../../agents/a2a/index.js';
-import { defaultPlaybookPath } from '../../playbook/default.js';
-import { loadPlaybookFile, type PlaybookResult } from '../../playbook/load.js';
-import { countPlaybook, type Playbook } from '../../playbook/playbook.js';
-import { formatProblem, type PlaybookProblem } from '../../playbook/problems.js';
-import { toPlaybookDocument } from '../../playbook/serialize.js';
 import type { CommandContext } from '../context.js';
-import { writerOf } from '../output.js';
 
 /**
  * `journey playbook validate <file>` and `journey playbook show [file]`: check a playbook before
@@ -30,25 +22,8 @@ export function registerPlaybookCommand(program: Command, context: CommandContex
       "also ask the playbook's agents (their A2A cards) whether every task's intent is served, once and unambiguously",
     )
     .action(async (file: string, options: ValidateOptions, command: Command) => {
-      const loaded = await loadPlaybookFile(file);
-      const result =
-        loaded.ok && options.checkAgents === true
-          ? await withAgentProblems(file, loaded.playbook)
-          : loaded;
-      const write = writerOf(command);
-      if (options.json === true) {
-        write(`${JSON.stringify(validationJson(result), null, 2)}\n`);
-      } else if (result.ok) {
-        const { tasks, criteria } = countPlaybook(result.playbook);
-        write(
-          `ok: ${result.playbook.name} v${result.playbook.version}: ${tasks} tasks, ${criteria} criteria\n`,
-        );
-      } else {
-        write(problemLines(file, result.problems));
-      }
-      if (!result.ok) {
-        context.fail(1, `${file} is not a valid playbook`);
-      }
+      const { validatePlaybook } = await import('./playbook-run.js');
+      await validatePlaybook(file, options, command, context);
     });
 
   playbook
@@ -59,73 +34,13 @@ export function registerPlaybookCommand(program: Command, context: CommandContex
     .argument('[file]', 'the playbook YAML file (default: the shipped playbook)')
     .option('--json', 'print the resolved playbook as JSON (durations in milliseconds)')
     .action(async (file: string | undefined, options: { json?: boolean }, command: Command) => {
-      const path = file ?? defaultPlaybookPath();
-      const result = await loadPlaybookFile(path);
-      const write = writerOf(command);
-      if (!result.ok) {
-        write(
-          options.json === true
-            ? `${JSON.stringify(validationJson(result), null, 2)}\n`
-            : problemLines(path, result.problems),
-        );
-        context.fail(1, `${path} is not a valid playbook`);
-        return;
-      }
-      write(
-        options.json === true
-          ? `${JSON.stringify(result.playbook, null, 2)}\n`
-          : stringify(toPlaybookDocument(result.playbook), { lineWidth: 0 }),
-      );
+      const { showPlaybook } = await import('./playbook-run.js');
+      await showPlaybook(file, options, command, context);
     });
 }
 
-interface ValidateOptions {
+/** @internal */
+export interface ValidateOptions {
   readonly json?: boolean;
   readonly checkAgents?: boolean;
-}
-
-/** The playbook's tasks checked against the live agents' cards (the gateway's `check`). */
-async function withAgentProblems(file: string, playbook: Playbook): Promise<PlaybookResult> {
-  const gateway = new A2AAgentGateway(
-    Object.fromEntries(Object.entries(playbook.agents).map(([id, { url }]) => [id, { url }])),
-  );
-  try {
-    const problems: PlaybookProblem[] = [];
-    for (const [stage, plan] of Object.entries(playbook.stages)) {
-      for (const purpose of ['setup', 'rollback'] as const) {
-        for (const [index, task] of plan[purpose].tasks.entries()) {
-          for (const message of await gateway.check([task])) {
-            problems.push({
-              kind: 'agents',
-              source: file,
-              path: `stages.${stage}.${purpose}.tasks[${index}]`,
-              message,
-            });
-          }
-        }
-      }
-    }
-    return problems.length === 0 ? { ok: true, playbook } : { ok: false, problems };
-  } finally {
-    await gateway.close();
-  }
-}
-
-function problemLines(file: string, problems: readonly PlaybookProblem[]): string {
-  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-  return [...problems.map(formatProblem), `${file}: ${count}`, ''].join('\n');
-}
-
-function validationJson(result: PlaybookResult): object {
-  if (!result.ok) {
-    return { ok: false, problems: result.problems };
-  }
-  const { tasks, criteria } = countPlaybook(result.playbook);
-  return {
-    ok: true,
-    name: result.playbook.name,
-    version: result.playbook.version,
-    tasks,
-    criteria,
-  };
 }
