@@ -74,6 +74,7 @@ export function benchPlaybook(shape: DagShape, taskTimeout = 60_000): Playbook {
     autoPromote: true,
     recheckInterval: 60_000,
     rollbackOnFailure: false,
+    soakTime: 0,
   };
   return {
     apiVersion: PLAYBOOK_API_VERSION,
@@ -81,6 +82,7 @@ export function benchPlaybook(shape: DagShape, taskTimeout = 60_000): Playbook {
     version: 1,
     description: `Every stage: a four-task ${shape} setup, one agent-read criterion, auto-promote`,
     agents: {},
+    freezes: [],
     stages: { sandbox: stage, pilot: stage, production: stage },
   };
 }

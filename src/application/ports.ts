@@ -438,7 +438,119 @@ export interface IdempotencyKeys {
   removeExpiredIdempotencyKeys(createdBefore: Instant): Promise<number>;
 }
 
-export interface Store extends EventStore, WorkQueue, ReadModels, OutletLog, IdempotencyKeys {
+// ---- Sign-off links (a client approves through a signed link, without an account) ----
+
+/** A link an operator issued for one approval criterion of one stage visit of one journey. */
+export interface SignOffLink {
+  /** Random, unguessable; the signed token names it. */
+  readonly linkId: string;
+  readonly journeyId: string;
+  readonly clientId: string;
+  readonly stage: WorkingStage;
+  /** The stage visit it belongs to: a link dies when the journey leaves that visit. */
+  readonly stageEnteredAt: Instant;
+  readonly criterionId: string;
+  /** Who the client is, as the operator named them; part of the approver id. */
+  readonly approverName: string | null;
+  /** The operator's words to the client, shown on the page. */
+  readonly note: string | null;
+  readonly issuedBy: string;
+  readonly issuedAt: Instant;
+  readonly expiresAt: Instant;
+  /** When the link was used (it is single-use); null while unused. */
+  readonly usedAt: Instant | null;
+  readonly decision: 'approved' | 'rejected' | null;
+}
+
+export interface SignOffLinks {
+  saveSignOffLink(link: SignOffLink): Promise<void>;
+  findSignOffLink(linkId: string): Promise<SignOffLink | null>;
+  /** The journey's links, oldest first. */
+  listSignOffLinks(journeyId: string): Promise<SignOffLink[]>;
+  /**
+   * Marks the link used with its decision: true for the one caller that did (across processes),
+   * false when it was used already.
+   */
+  useSignOffLink(
+    linkId: string,
+    usedAt: Instant,
+    decision: 'approved' | 'rejected',
+  ): Promise<boolean>;
+  /** Undoes a use (matched by `usedAt`) whose decision could not be recorded. */
+  releaseSignOffLink(linkId: string, usedAt: Instant): Promise<void>;
+}
+
+// ---- Fleet controls: stop the line and global freezes (docs/controls.md) ----
+
+/** Who stopped every promotion of the fleet, when and why (one at a time). */
+export interface PromotionStopRecord {
+  readonly stoppedBy: string;
+  readonly reason: string;
+  readonly at: Instant;
+}
+
+/** A fleet-wide freeze window; `definition` is the window as the application resolved it. */
+export interface GlobalFreezeRecord {
+  readonly freezeId: string;
+  readonly definition: JsonValue;
+  readonly createdBy: string;
+  readonly reason: string | null;
+  readonly createdAt: Instant;
+}
+
+/** One change of a fleet control, kept for audit. */
+export interface ControlChange {
+  readonly action: 'promotions_paused' | 'promotions_resumed' | 'freeze_added' | 'freeze_removed';
+  /** The freeze id for freeze changes; null for the promotion stop. */
+  readonly subject: string | null;
+  readonly actor: string;
+  readonly reason: string | null;
+  readonly at: Instant;
+}
+
+/**
+ * The fleet controls, in the database so every process on it sees them. Each change and its
+ * audit row are one transaction; of two concurrent stops (or removals) exactly one succeeds.
+ */
+export interface FleetControlStore {
+  findPromotionStop(): Promise<PromotionStopRecord | null>;
+  /** Stops promotions; false (nothing written) when they are stopped already. */
+  stopPromotions(stop: PromotionStopRecord): Promise<boolean>;
+  /** Lifts the stop and returns it; null when there was none. */
+  resumePromotions(change: {
+    readonly actor: string;
+    readonly reason: string | null;
+    readonly at: Instant;
+  }): Promise<PromotionStopRecord | null>;
+  listGlobalFreezes(): Promise<GlobalFreezeRecord[]>;
+  /** false when a freeze with that id exists. */
+  addGlobalFreeze(freeze: GlobalFreezeRecord): Promise<boolean>;
+  /** Removes it and returns it; null when there was none. */
+  removeGlobalFreeze(
+    freezeId: string,
+    change: { readonly actor: string; readonly reason: string | null; readonly at: Instant },
+  ): Promise<GlobalFreezeRecord | null>;
+  /** The latest changes, newest first. */
+  listControlChanges(limit: number): Promise<ControlChange[]>;
+  /**
+   * Makes a paused journey's parked work items (released to `PARKED_UNTIL`) due at `dueAt`;
+   * returns how many.
+   */
+  wakeParkedWork(journeyId: string, dueAt: Instant): Promise<number>;
+}
+
+/** The due time of a paused journey's work items: they wait until the journey is resumed. */
+export const PARKED_UNTIL: Instant = '9999-01-01T00:00:00.000Z';
+
+export interface Store
+  extends
+    EventStore,
+    WorkQueue,
+    ReadModels,
+    OutletLog,
+    IdempotencyKeys,
+    SignOffLinks,
+    FleetControlStore {
   /** `sqlite` or `postgres`: for messages and capability checks. */
   readonly backend: 'sqlite' | 'postgres';
   /** Applies pending migrations; refuses a database newer than the code (DatabaseTooNewError). */

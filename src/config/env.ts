@@ -13,6 +13,10 @@ export interface Environment {
   readonly apiToken?: string | undefined;
   /** `NO_COLOR` set to anything non-empty (no-color.org): human output stays plain. */
   readonly noColor?: boolean;
+  /** `JOURNEY_SIGNOFF_SECRET`: the key sign-off links are signed with (docs/evidence.md). */
+  readonly signOffSecret?: string | undefined;
+  /** `JOURNEY_PUBLIC_URL`: the server's address as clients reach it, for sign-off links. */
+  readonly publicUrl?: string | undefined;
 }
 
 /** Reads the environment once, when called (never on import). Empty values count as unset. */
@@ -23,6 +27,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     apiUrl: nonEmpty(env.JOURNEY_URL),
     apiToken: nonEmpty(env.JOURNEY_TOKEN),
     noColor: nonEmpty(env.NO_COLOR) !== undefined,
+    signOffSecret: nonEmpty(env.JOURNEY_SIGNOFF_SECRET),
+    publicUrl: nonEmpty(env.JOURNEY_PUBLIC_URL),
   });
 }
 

@@ -3,7 +3,9 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
+import type { PlaybookCatalog } from '../application/playbook-catalog.js';
 import type { Clock } from '../application/ports.js';
+import type { BlockerSource } from '../application/queries/readiness-blockers.js';
 import { SuccessMetrics } from '../application/queries/success-metrics.js';
 import type { Millis } from '../domain/index.js';
 import { registerAuth } from './auth.js';
@@ -22,14 +24,22 @@ import {
   type ProblemDocument,
 } from './problem.js';
 import type { ApiOrchestrator, ApiStore } from './routes/context.js';
+import { controlRoutes } from './routes/controls.js';
 import { eventStreamRoutes } from './routes/event-stream.js';
+import { evidenceRoutes } from './routes/evidence.js';
 import { journeyCommandRoutes } from './routes/journey-commands.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { meRoutes } from './routes/me.js';
 import { operationRoutes } from './routes/operations.js';
 import { outletRoutes } from './routes/outlets.js';
+import { readinessRoutes } from './routes/readiness.js';
 import { reportRoutes } from './routes/reports.js';
+import { signOffLinkRoutes } from './routes/sign-off-links.js';
+import { signOffRoutes } from './routes/sign-off.js';
 import { unitOfWorkRoutes } from './routes/units-of-work.js';
+import { playbookLookup } from './sign-off/playbook-lookup.js';
+import { resolveSignOff, type SignOffSettings } from './sign-off/sign-off-settings.js';
+import { SignOffs } from './sign-off/sign-offs.js';
 import type { ApiTokens } from './tokens.js';
 import { DEFAULT_WEB_ROOT, registerWebAssets } from './web-assets.js';
 
@@ -58,6 +68,15 @@ export interface ApiServerOptions {
   readonly idempotencyAbandonAfter?: Millis;
   /** The built dashboard served at `/`; null serves none. @default dist/web of this package */
   readonly webRoot?: string | null;
+  /**
+   * The playbooks readiness and sign-off links read criteria from (`engine.context.playbooks`).
+   * @default the shipped default playbook, loaded on first use
+   */
+  readonly playbooks?: PlaybookCatalog;
+  /** Sign-off links: the secret, where to keep it, the public address (docs/evidence.md). */
+  readonly signOff?: SignOffSettings;
+  /** Extra readiness blocker sources (pause, freezes...), asked after the built-in ones. */
+  readonly blockerSources?: readonly BlockerSource[];
 }
 
 /**
@@ -132,10 +151,32 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   const context = { orchestrator: options.orchestrator, store: options.store, successMetrics };
   await app.register(journeyRoutes, context);
   await app.register(journeyCommandRoutes, context);
+  await app.register(controlRoutes, context);
   await app.register(unitOfWorkRoutes, context);
   await app.register(reportRoutes, context);
   await app.register(eventStreamRoutes, { store: options.store });
   await app.register(outletRoutes, { store: options.store, clock: options.clock });
+  const playbooks = playbookLookup(options.playbooks);
+  const signOff = resolveSignOff(options.signOff);
+  const signOffs = new SignOffs({
+    store: options.store,
+    orchestrator: options.orchestrator,
+    clock: options.clock,
+    secret: signOff.secret,
+    playbooks,
+  });
+  await app.register(readinessRoutes, {
+    ...context,
+    clock: options.clock,
+    playbooks,
+    ...(options.blockerSources === undefined ? {} : { blockerSources: options.blockerSources }),
+  });
+  await app.register(evidenceRoutes, { store: options.store, clock: options.clock });
+  await app.register(signOffLinkRoutes, {
+    signOffs,
+    ...(signOff.publicUrl === undefined ? {} : { publicUrl: signOff.publicUrl }),
+  });
+  await app.register(signOffRoutes, { signOffs });
   await app.register(meRoutes);
   await app.register(operationRoutes, {
     store: options.store,

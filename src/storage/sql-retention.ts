@@ -78,6 +78,7 @@ async function removeJourneys(
   const workItems = await session.run(`DELETE FROM work_items WHERE ${byJourney}`, ids);
   // The relay's dead letters hold whole events: they go with the rest of the history.
   await session.run(`DELETE FROM outlet_dead_letters WHERE ${byJourney}`, ids);
+  await session.run(`DELETE FROM sign_off_links WHERE ${byJourney}`, ids);
   await session.run(`DELETE FROM journeys WHERE ${byJourney}`, ids);
   return { unitsOfWork, events, workItems };
 }

@@ -3,7 +3,9 @@ import type {
   Clock,
   Commit,
   CommitResult,
+  ControlChange,
   DeadLetter,
+  GlobalFreezeRecord,
   GlobalPosition,
   IdempotencyClaim,
   IdempotentRequest,
@@ -16,12 +18,15 @@ import type {
   OutletCheckpoint,
   OutletLease,
   Page,
+  PromotionStopRecord,
   PruneReport,
+  SignOffLink,
   Store,
   StoredEvent,
   UnitOfWorkRecord,
   WorkItem,
 } from '../application/ports.js';
+import { PARKED_UNTIL } from '../application/ports.js';
 import {
   addMillis,
   type Instant,
@@ -32,11 +37,13 @@ import {
 import { isoInstant, planCommit, type WrittenEvent } from './commit-plan.js';
 import type { Dialect } from './dialect.js';
 import { migrate } from './migrator.js';
+import * as controls from './sql-controls.js';
 import { eventFromRow, selectEvents } from './sql-events.js';
 import * as idempotency from './sql-idempotency.js';
 import * as outlets from './sql-outlets.js';
 import * as readModels from './sql-read-models.js';
 import { prune } from './sql-retention.js';
+import * as signOffLinks from './sql-sign-off-links.js';
 import * as queue from './sql-work-queue.js';
 import type { SqlDriver } from './sql.js';
 
@@ -292,6 +299,86 @@ export class SqlStore implements Store {
 
   removeExpiredIdempotencyKeys(createdBefore: Instant): Promise<number> {
     return idempotency.removeExpiredIdempotencyKeys(this.#driver, isoInstant(createdBefore));
+  }
+
+  saveSignOffLink(link: SignOffLink): Promise<void> {
+    return signOffLinks.saveSignOffLink(this.#driver, {
+      ...link,
+      stageEnteredAt: isoInstant(link.stageEnteredAt),
+      issuedAt: isoInstant(link.issuedAt),
+      expiresAt: isoInstant(link.expiresAt),
+      usedAt: link.usedAt === null ? null : isoInstant(link.usedAt),
+    });
+  }
+
+  findSignOffLink(linkId: string): Promise<SignOffLink | null> {
+    return signOffLinks.findSignOffLink(this.#driver, linkId);
+  }
+
+  listSignOffLinks(journeyId: string): Promise<SignOffLink[]> {
+    return signOffLinks.listSignOffLinks(this.#driver, journeyId);
+  }
+
+  useSignOffLink(
+    linkId: string,
+    usedAt: Instant,
+    decision: 'approved' | 'rejected',
+  ): Promise<boolean> {
+    return signOffLinks.useSignOffLink(this.#driver, linkId, isoInstant(usedAt), decision);
+  }
+
+  releaseSignOffLink(linkId: string, usedAt: Instant): Promise<void> {
+    return signOffLinks.releaseSignOffLink(this.#driver, linkId, isoInstant(usedAt));
+  }
+
+  findPromotionStop(): Promise<PromotionStopRecord | null> {
+    return controls.findPromotionStop(this.#driver);
+  }
+
+  stopPromotions(stop: PromotionStopRecord): Promise<boolean> {
+    return controls.stopPromotions(this.#driver, { ...stop, at: isoInstant(stop.at) });
+  }
+
+  resumePromotions(change: {
+    readonly actor: string;
+    readonly reason: string | null;
+    readonly at: Instant;
+  }): Promise<PromotionStopRecord | null> {
+    return controls.resumePromotions(this.#driver, { ...change, at: isoInstant(change.at) });
+  }
+
+  listGlobalFreezes(): Promise<GlobalFreezeRecord[]> {
+    return controls.listGlobalFreezes(this.#driver);
+  }
+
+  addGlobalFreeze(freeze: GlobalFreezeRecord): Promise<boolean> {
+    return controls.addGlobalFreeze(this.#driver, {
+      ...freeze,
+      createdAt: isoInstant(freeze.createdAt),
+    });
+  }
+
+  removeGlobalFreeze(
+    freezeId: string,
+    change: { readonly actor: string; readonly reason: string | null; readonly at: Instant },
+  ): Promise<GlobalFreezeRecord | null> {
+    return controls.removeGlobalFreeze(this.#driver, freezeId, {
+      ...change,
+      at: isoInstant(change.at),
+    });
+  }
+
+  listControlChanges(limit: number): Promise<ControlChange[]> {
+    return controls.listControlChanges(this.#driver, limit);
+  }
+
+  wakeParkedWork(journeyId: string, dueAt: Instant): Promise<number> {
+    return controls.wakeParkedWork(
+      this.#driver,
+      journeyId,
+      isoInstant(PARKED_UNTIL),
+      isoInstant(dueAt),
+    );
   }
 
   migrate(): Promise<MigrationReport> {

@@ -26,6 +26,9 @@ export const TOKENS = {
   admin: `a-${randomBytes(12).toString('hex')}`,
 } as const;
 
+/** The key the test servers sign sign-off links with. */
+export const TEST_SIGN_OFF_SECRET = `s-${randomBytes(24).toString('hex')}`;
+
 /** The names the tokens act under (they end up in event metadata). */
 export const NAMES = { viewer: 'vera', operator: 'otto', admin: 'ada' } as const;
 
@@ -100,6 +103,8 @@ export function useApi(
       ),
       version: '0.0.0-test',
       statisticsMaxAge: 0,
+      playbooks: harness.engine.context.playbooks,
+      signOff: { secret: TEST_SIGN_OFF_SECRET },
       host: '127.0.0.1',
       port: 0,
     });

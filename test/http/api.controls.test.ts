@@ -9,7 +9,11 @@ import { manualPlaybook, NAMES, TOKENS, useApi, type ApiResponse } from './api-h
 import { expectProblem } from './expect-problem.js';
 
 /** The problem with its `details` (the refusal's data) spread in. */
-function problemFields(response: ApiResponse, status: number, code: string) {
+function problemFields(
+  response: ApiResponse,
+  status: number,
+  code: string,
+): Record<string, unknown> {
   const problem = expectProblem(response, status, code);
   return { ...problem, ...(response.json.details as Record<string, unknown>) };
 }

@@ -76,7 +76,8 @@ export async function runServe(
       settings: { transitionDeadline },
       ...(options.prometheusUrl === undefined ? {} : { prometheusUrl: options.prometheusUrl }),
     });
-    const access = await apiAccess(configuredTokens, url);
+    const dataDir = dataDirOf(url);
+    const access = await apiAccess(configuredTokens, dataDir);
     const api = await startApiServer({
       orchestrator: service.engine.orchestrator,
       store,
@@ -85,6 +86,8 @@ export async function runServe(
       version,
       logger: logger.child({ component: 'http' }),
       metrics,
+      playbooks: service.engine.context.playbooks,
+      signOff: { dataDir },
       host: options.host,
       port: options.port,
     });
@@ -109,18 +112,22 @@ export async function runServe(
   });
 }
 
+/** Where the server keeps its files (admin token, sign-off secret): next to a SQLite database. */
+function dataDirOf(url: DatabaseUrl): string {
+  return url.backend === 'sqlite' ? dirname(url.path) : './data';
+}
+
 /**
  * The API's tokens: those configured (JOURNEY_API_TOKENS), else one admin token kept in a file
- * next to the database (created on first start, readable by its owner only).
+ * in the data folder (created on first start, readable by its owner only).
  */
 async function apiAccess(
   configured: ApiTokens,
-  url: DatabaseUrl,
+  dataDir: string,
 ): Promise<{ tokens: ApiTokens; tokenFile?: string }> {
   if (configured.size > 0) {
     return { tokens: configured };
   }
-  const dataDir = url.backend === 'sqlite' ? dirname(url.path) : './data';
   const local = await ensureLocalAdminToken(dataDir);
   return {
     tokens: ApiTokens.of([{ name: LOCAL_ADMIN_NAME, role: 'admin', token: local.token }]),

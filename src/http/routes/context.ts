@@ -14,6 +14,9 @@ export type ApiOrchestrator = Pick<
   | 'approve'
   | 'retryFailedTasks'
   | 'cancelUnitOfWork'
+  | 'pauseJourney'
+  | 'resumeJourney'
+  | 'controls'
 >;
 
 /**
@@ -45,6 +48,11 @@ export type ApiStore = Pick<
   | 'releaseIdempotencyKey'
   | 'removeExpiredIdempotencyKeys'
   | 'countJourneysByStage'
+  | 'saveSignOffLink'
+  | 'findSignOffLink'
+  | 'listSignOffLinks'
+  | 'useSignOffLink'
+  | 'releaseSignOffLink'
 >;
 
 /** What each resource plugin is given. */

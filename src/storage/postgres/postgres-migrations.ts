@@ -330,4 +330,57 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
     `,
   },
+  {
+    version: 9,
+    name: '0009_sign_off_links',
+    // Client sign-off links (docs/evidence.md): each issued link with its scope; used_at makes
+    // it single-use. The approval itself is an event; this holds only the link's state.
+    sql: `
+      CREATE TABLE sign_off_links (
+        link_id          text PRIMARY KEY,
+        journey_id       text NOT NULL,
+        client_id        text NOT NULL,
+        stage            text NOT NULL,
+        stage_entered_at timestamptz NOT NULL,
+        criterion_id     text NOT NULL,
+        approver_name    text,
+        note             text,
+        issued_by        text NOT NULL,
+        issued_at        timestamptz NOT NULL,
+        expires_at       timestamptz NOT NULL,
+        used_at          timestamptz,
+        decision         text
+      );
+      CREATE INDEX sign_off_links_journey ON sign_off_links (journey_id);
+    `,
+  },
+  {
+    version: 10,
+    name: '0010_fleet_controls',
+    // Fleet controls (docs/controls.md): the promotion stop (one row at most: its presence is
+    // the stop), fleet-wide freeze windows, and every change of either with who, when and why.
+    sql: `
+      CREATE TABLE promotion_stop (
+        id         integer PRIMARY KEY CHECK (id = 1),
+        stopped_by text NOT NULL,
+        reason     text NOT NULL,
+        stopped_at timestamptz NOT NULL
+      );
+      CREATE TABLE global_freezes (
+        freeze_id  text PRIMARY KEY,
+        definition jsonb NOT NULL,
+        created_by text NOT NULL,
+        reason     text,
+        created_at timestamptz NOT NULL
+      );
+      CREATE TABLE control_changes (
+        id      bigserial PRIMARY KEY,
+        action  text NOT NULL,
+        subject text,
+        actor   text NOT NULL,
+        reason  text,
+        at      timestamptz NOT NULL
+      );
+    `,
+  },
 ];

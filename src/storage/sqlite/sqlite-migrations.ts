@@ -146,4 +146,57 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
     `,
   },
+  {
+    version: 6,
+    name: '0006_sign_off_links',
+    // Client sign-off links (docs/evidence.md): each issued link with its scope; used_at makes
+    // it single-use. The approval itself is an event; this holds only the link's state.
+    sql: `
+      CREATE TABLE sign_off_links (
+        link_id          TEXT PRIMARY KEY,
+        journey_id       TEXT NOT NULL,
+        client_id        TEXT NOT NULL,
+        stage            TEXT NOT NULL,
+        stage_entered_at TEXT NOT NULL,
+        criterion_id     TEXT NOT NULL,
+        approver_name    TEXT,
+        note             TEXT,
+        issued_by        TEXT NOT NULL,
+        issued_at        TEXT NOT NULL,
+        expires_at       TEXT NOT NULL,
+        used_at          TEXT,
+        decision         TEXT
+      );
+      CREATE INDEX sign_off_links_journey ON sign_off_links (journey_id);
+    `,
+  },
+  {
+    version: 7,
+    name: '0007_fleet_controls',
+    // Fleet controls (docs/controls.md): the promotion stop (one row at most: its presence is
+    // the stop), fleet-wide freeze windows, and every change of either with who, when and why.
+    sql: `
+      CREATE TABLE promotion_stop (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        stopped_by TEXT NOT NULL,
+        reason     TEXT NOT NULL,
+        stopped_at TEXT NOT NULL
+      );
+      CREATE TABLE global_freezes (
+        freeze_id  TEXT PRIMARY KEY,
+        definition TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        reason     TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE control_changes (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        action  TEXT NOT NULL,
+        subject TEXT,
+        actor   TEXT NOT NULL,
+        reason  TEXT,
+        at      TEXT NOT NULL
+      );
+    `,
+  },
 ];
