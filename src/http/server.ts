@@ -5,7 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { PlaybookCatalog } from '../application/playbook-catalog.js';
 import type { Clock } from '../application/ports.js';
-import type { BlockerSource } from '../application/queries/readiness-blockers.js';
+import { controlBlockers, type BlockerSource } from '../application/queries/readiness-blockers.js';
 import { SuccessMetrics } from '../application/queries/success-metrics.js';
 import type { Millis } from '../domain/index.js';
 import { registerAuth } from './auth.js';
@@ -169,7 +169,10 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     ...context,
     clock: options.clock,
     playbooks,
-    ...(options.blockerSources === undefined ? {} : { blockerSources: options.blockerSources }),
+    blockerSources: [
+      controlBlockers((journey, at) => options.orchestrator.controls.controlsFor(journey, at)),
+      ...(options.blockerSources ?? []),
+    ],
   });
   await app.register(evidenceRoutes, { store: options.store, clock: options.clock });
   await app.register(signOffLinkRoutes, {

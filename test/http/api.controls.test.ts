@@ -31,6 +31,13 @@ forEachBackend((backend) => {
   const api = useApi(backend, { playbook: controlsPlaybook });
   const journeyOf = async (clientId: string) =>
     JourneySchema.parse((await api.request('GET', `/v1/journeys/${clientId}`)).body);
+  const blockerCodes = async (clientId: string) => {
+    const readiness = await api.request('GET', `/v1/journeys/${clientId}/readiness`, {
+      as: 'viewer',
+    });
+    expect(readiness.status).toBe(200);
+    return (readiness.json.blockers as { code: string }[]).map((blocker) => blocker.code);
+  };
   const start = async (clientId: string) => {
     expect((await api.request('POST', '/v1/journeys', { body: { clientId } })).status).toBe(201);
     await api.settle();
@@ -69,6 +76,7 @@ forEachBackend((backend) => {
       reason: 'client asked to wait',
       at: api.clock.now(),
     });
+    expect(await blockerCodes('pause-1')).toContain('JOURNEY_PAUSED');
     expectProblem(
       await api.request('POST', `${path}/pause`, { as: 'operator', body: { reason: 'again' } }),
       409,
@@ -173,6 +181,7 @@ forEachBackend((backend) => {
       'PROMOTIONS_PAUSED',
     );
     expect(refused.detail).toContain('incident 42');
+    expect(await blockerCodes('line-1')).toContain('PROMOTIONS_PAUSED');
     // A rollback is still allowed while the line is stopped (nothing to roll back in sandbox).
     expectProblem(
       await api.request('POST', '/v1/controls/promotions/resume', { as: 'viewer' }),
@@ -275,6 +284,11 @@ forEachBackend((backend) => {
       'SOAK_TIME_NOT_ELAPSED',
     );
     expect(early.remainingMs).toBe(DAY);
+    // Readiness says so too, and when it lifts.
+    const readiness = await api.request('GET', '/v1/journeys/freeze-1/readiness', { as: 'viewer' });
+    expect(readiness.json.blockers).toContainEqual(
+      expect.objectContaining({ code: 'SOAK_TIME_NOT_ELAPSED', until: early.endsAt }),
+    );
 
     const removed = await api.request('DELETE', '/v1/controls/freezes/quarter-close?reason=done');
     expect(removed.status).toBe(200);

@@ -1,4 +1,12 @@
-import { domainError, type ActiveFreeze, type JsonValue } from '../../domain/index.js';
+import {
+  domainError,
+  isWorkingStage,
+  type ActiveFreeze,
+  type Instant,
+  type JsonValue,
+  type PromotionControls,
+  type StartedJourney,
+} from '../../domain/index.js';
 import {
   activeFreezes,
   freezeDocumentOf,
@@ -9,7 +17,7 @@ import {
 import type { ControlChange, PromotionStopRecord } from '../ports.js';
 import type { EngineContext } from './context.js';
 import type { Requester } from './orchestrator.js';
-import { globalWindow } from './promotion-controls.js';
+import { globalWindow, promotionControls } from './promotion-controls.js';
 
 /** A fleet-wide freeze as the API shows it. */
 export interface GlobalFreezeView {
@@ -59,6 +67,13 @@ export class FleetControls {
       }),
       changes,
     };
+  }
+
+  /** What would hold a promotion of `journey` back at `at`: pause aside (it is in the journey). */
+  controlsFor(journey: StartedJourney, at: Instant): Promise<PromotionControls> | null {
+    return isWorkingStage(journey.stage)
+      ? promotionControls(this.ctx, journey, journey.stage, at)
+      : null;
   }
 
   /** Stop the line; refused when promotions are stopped already (naming who stopped them). */

@@ -1,11 +1,16 @@
 import {
   addMillis,
+  checkControls,
+  checkSoak,
   formatDuration,
+  isDomainError,
   isWorkingStage,
   type CriterionResult,
+  type DomainError,
   type ExitCriteriaEvaluation,
   type ExitCriterion,
   type Instant,
+  type PromotionControls,
   type StartedJourney,
 } from '../../domain/index.js';
 
@@ -161,6 +166,42 @@ function whoMayApprove(criterion: ExitCriterion | undefined): string {
   const required =
     requiredApprovers.length === 0 ? '' : `, including ${requiredApprovers.join(', ')}`;
   return `; roles that may approve: ${roles.join(', ')}${required}`;
+}
+
+/**
+ * The controls of docs/controls.md, judged by the domain's own rules (the same ones a
+ * promotion meets): a paused journey, the fleet stop, freezes in force, the soak time.
+ */
+export function controlBlockers(
+  controlsOf: (journey: StartedJourney, at: Instant) => Promise<PromotionControls> | null,
+): BlockerSource {
+  return async ({ journey, now }) => {
+    const controls = await controlsOf(journey, now);
+    if (controls === null) {
+      return [];
+    }
+    const refusals = [checkControls(journey, controls), checkSoak(journey, controls.soakTime, now)];
+    return refusals.flatMap((refusal) =>
+      refusal !== undefined && isDomainError(refusal) ? blockersOf(refusal) : [],
+    );
+  };
+}
+
+const CONTROL_CODES: readonly BlockerCode[] = [
+  'JOURNEY_PAUSED',
+  'PROMOTIONS_PAUSED',
+  'FREEZE_IN_FORCE',
+  'SOAK_TIME_NOT_ELAPSED',
+];
+
+function blockersOf(refusal: DomainError): Blocker[] {
+  const code = CONTROL_CODES.find((known) => known === refusal.code);
+  if (code === undefined) {
+    return [];
+  }
+  const { until, endsAt } = refusal.details;
+  const lifts = typeof until === 'string' ? until : typeof endsAt === 'string' ? endsAt : undefined;
+  return [{ code, message: refusal.message, ...(lifts === undefined ? {} : { until: lifts }) }];
 }
 
 /** The sources every readiness answer asks, in this order. */
