@@ -61,6 +61,3 @@ export const DEFAULT_RELAY_TIMINGS: RelayTimings = Object.freeze({
   pollInterval: 250,
   errorBackoff: 2_000,
 });
-
-/** Re-exported for outlets and tests that build a relay piece by piece. */
-export { NO_RELAY_METRICS } from '../application/queries/relay-metrics.js';

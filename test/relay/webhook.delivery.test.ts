@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NO_RELAY_METRICS } from '../../src/relay/relay-settings.js';
+import { NO_RELAY_METRICS } from '../../src/application/queries/relay-metrics.js';
 import type { Relay } from '../../src/relay/relay.js';
 import { webhookOutlet } from '../../src/relay/webhook-outlet.js';
 import { forEachBackend } from '../support/backends.js';
