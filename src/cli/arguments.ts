@@ -1,5 +1,5 @@
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
-import { isSlug, SLUG_RULE } from '../domain/index.js';
+import { isSlug, parseDuration, SLUG_RULE } from '../domain/index.js';
 import { EXIT_CODES } from './exit-codes.js';
 
 /**
@@ -92,6 +92,61 @@ export function eventId(value: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(value)) {
     throw new InvalidArgumentError(
       `"${value}" is not an event id (letters, digits, . _ : -, at most 128).`,
+    );
+  }
+  return value;
+}
+
+/** A freeze window's id (letters, digits, . _ : -, at most 128), as the API takes it. */
+export function freezeId(value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(value)) {
+    throw new InvalidArgumentError(
+      `"${value}" is not a freeze id (letters, digits, . _ : -, at most 128).`,
+    );
+  }
+  return value;
+}
+
+/** A duration as playbooks write it (`72h`, `30m`, `1d12h`), within `min` to `max` ms. */
+export function durationWithin(min: number, max: number, range: string): (value: string) => string {
+  return (value) => {
+    const millis = parseDuration(value);
+    if (millis === undefined || millis < min || millis > max) {
+      throw new InvalidArgumentError(`expected a duration from ${range}, e.g. 72h, 30m or 1d12h.`);
+    }
+    return value;
+  };
+}
+
+/** An IANA time zone this Node knows (`Europe/Berlin`, `UTC`). */
+export function timeZone(value: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not an IANA time zone, e.g. Europe/Berlin.`);
+  }
+  return value;
+}
+
+/** One line of text from 1 to `max` characters (a name, a note, a description). */
+export function lineOfText(max: number): (value: string) => string {
+  return (value) => {
+    const trimmed = value.trim();
+    if (trimmed === '' || trimmed.length > max || /\p{Cc}/u.test(trimmed)) {
+      throw new InvalidArgumentError(`give one line of 1 to ${max} characters.`);
+    }
+    return trimmed;
+  };
+}
+
+/** A one-off window's bound: an ISO 8601 date-time, with or without an offset. */
+export function dateTime(value: string): string {
+  if (
+    value.length > 200 ||
+    !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:\d{2})?$/.test(value)
+  ) {
+    throw new InvalidArgumentError(
+      `"${value}" is not an ISO 8601 date-time, e.g. 2026-12-20T00:00 or 2026-12-20T00:00Z.`,
     );
   }
   return value;

@@ -8,6 +8,8 @@ export interface ClientCommandSpec {
   readonly description: string;
   /** Shown under "Examples:" after the options, one command line each with a comment. */
   readonly examples: readonly (readonly [commandLine: string, comment: string])[];
+  /** The subcommand its parent runs when given none (`journey controls` is `controls show`). */
+  readonly isDefault?: boolean;
 }
 
 /**
@@ -20,7 +22,7 @@ export function clientCommand(program: Command, spec: ClientCommandSpec): Comman
     .map(([line, comment]) => `  $ ${line.padEnd(width)}  # ${comment}`)
     .join('\n');
   const command = program
-    .command(spec.name)
+    .command(spec.name, { isDefault: spec.isDefault === true })
     .description(spec.description)
     // One line, not the whole help: the error names the argument or option already.
     .showHelpAfterError('(add --help for usage and examples)')

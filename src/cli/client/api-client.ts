@@ -1,13 +1,19 @@
 import { toError } from '../../application/errors.js';
 import { ApiProblemError, ServerUnreachableError, UnexpectedAnswerError } from './api-errors.js';
 import type {
+  ControlsView,
   DeadLetterPage,
   EventList,
+  EvidenceView,
   ExitCriteriaView,
+  FreezeRequest,
   JourneyPage,
   JourneyView,
   OutletList,
   Problem,
+  ReadinessView,
+  SignOffLinkRequest,
+  SignOffLinkView,
   SuccessMetricsView,
   UnitOfWorkView,
 } from './views.js';
@@ -80,7 +86,10 @@ export class ApiClient {
     return this.#call('GET', `/v1/journeys/${segment(clientId)}/exit-criteria`);
   }
 
-  promote(clientId: string, body: { to?: string; reason?: string }): Promise<JourneyView> {
+  promote(
+    clientId: string,
+    body: { to?: string; reason?: string; overrideFreeze?: { reason: string } },
+  ): Promise<JourneyView> {
     return this.#call('POST', `/v1/journeys/${segment(clientId)}/promotions`, body);
   }
 
@@ -97,6 +106,55 @@ export class ApiClient {
     body: { criterion: string; comment?: string; decision?: 'approved' | 'rejected' },
   ): Promise<JourneyView> {
     return this.#call('POST', `/v1/journeys/${segment(clientId)}/approvals`, body);
+  }
+
+  pause(clientId: string, body: { reason: string }): Promise<JourneyView> {
+    return this.#call('POST', `/v1/journeys/${segment(clientId)}/pause`, body);
+  }
+
+  resume(clientId: string, body: { reason?: string }): Promise<JourneyView> {
+    return this.#call('POST', `/v1/journeys/${segment(clientId)}/resume`, body);
+  }
+
+  readiness(clientId: string): Promise<ReadinessView> {
+    return this.#call('GET', `/v1/journeys/${segment(clientId)}/readiness`);
+  }
+
+  evidence(clientId: string): Promise<EvidenceView> {
+    return this.#call('GET', `/v1/journeys/${segment(clientId)}/evidence`);
+  }
+
+  /** The evidence as the Markdown report the server renders (text/markdown). */
+  evidenceMarkdown(clientId: string): Promise<string> {
+    return this.#text(
+      `/v1/journeys/${segment(clientId)}/evidence?format=markdown`,
+      'text/markdown',
+    );
+  }
+
+  issueSignOffLink(clientId: string, body: SignOffLinkRequest): Promise<SignOffLinkView> {
+    return this.#call('POST', `/v1/journeys/${segment(clientId)}/sign-off-links`, body);
+  }
+
+  controls(): Promise<ControlsView> {
+    return this.#call('GET', '/v1/controls');
+  }
+
+  stopPromotions(body: { reason: string }): Promise<ControlsView> {
+    return this.#call('POST', '/v1/controls/promotions/pause', body);
+  }
+
+  resumePromotions(body: { reason?: string }): Promise<ControlsView> {
+    return this.#call('POST', '/v1/controls/promotions/resume', body);
+  }
+
+  addFreeze(body: FreezeRequest): Promise<ControlsView> {
+    return this.#call('POST', '/v1/controls/freezes', body);
+  }
+
+  removeFreeze(freezeId: string, reason?: string): Promise<ControlsView> {
+    const suffix = reason === undefined ? '' : `?${new URLSearchParams({ reason }).toString()}`;
+    return this.#call('DELETE', `/v1/controls/freezes/${segment(freezeId)}${suffix}`);
   }
 
   unit(workId: string): Promise<UnitOfWorkView> {
@@ -204,38 +262,66 @@ export class ApiClient {
   }
 
   async #call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: object): Promise<T> {
+    const { response, text, target } = await this.#send(method, path, 'application/json', body);
+    const parsed = parseJson(text);
+    if (response.ok && (parsed !== undefined || response.status === 204)) {
+      return parsed as T;
+    }
+    throw answerError(method, target, response, text, "the API's JSON");
+  }
+
+  /** A GET answered with text of `type` (e.g. the Markdown evidence), refusals as problems. */
+  async #text(path: string, type: string): Promise<string> {
+    const { response, text, target } = await this.#send('GET', path, type);
+    if (response.ok && (response.headers.get('content-type') ?? '').startsWith(type)) {
+      return text;
+    }
+    throw answerError('GET', target, response, text, type);
+  }
+
+  async #send(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    accept: string,
+    body?: object,
+  ): Promise<{ response: Response; text: string; target: string }> {
     const target = `${this.#options.url}${path}`;
     const signal = AbortSignal.timeout(this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    let response: Response;
-    let text: string;
     try {
-      response = await fetch(target, {
+      const response = await fetch(target, {
         method,
         headers: {
           authorization: `Bearer ${this.#options.token}`,
-          accept: 'application/json, application/problem+json',
+          accept: `${accept}, application/problem+json`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal,
       });
-      text = await response.text();
+      return { response, text: await response.text(), target };
     } catch (error) {
       throw new ServerUnreachableError(this.#options.url, unreachableReason(error, signal), {
         cause: error,
       });
     }
-    const parsed = parseJson(text);
-    if (response.ok && (parsed !== undefined || response.status === 204)) {
-      return parsed as T;
-    }
-    if (isProblem(parsed)) {
-      throw new ApiProblemError(parsed);
-    }
-    throw new UnexpectedAnswerError(
-      `${method} ${target} answered ${response.status} ${response.statusText} with ${describeBody(response, text)}, not the API's JSON`,
-    );
   }
+}
+
+/** A refusal as its problem, or an answer that is not what was asked for. */
+function answerError(
+  method: string,
+  target: string,
+  response: Response,
+  text: string,
+  expected: string,
+): Error {
+  const parsed = parseJson(text);
+  if (isProblem(parsed)) {
+    return new ApiProblemError(parsed);
+  }
+  return new UnexpectedAnswerError(
+    `${method} ${target} answered ${response.status} ${response.statusText} with ${describeBody(response, text)}, not ${expected}`,
+  );
 }
 
 /** Why there was no answer, in words: `connection refused`, `no answer within 30 s`. */

@@ -1,4 +1,9 @@
 import type { z } from 'zod';
+import type {
+  EvidenceSchema,
+  ReadinessSchema,
+  SignOffLinkSchema,
+} from '../../http/schemas/evidence.js';
 import type { ProblemSchema } from '../../http/schemas/problem.js';
 import type {
   EventListSchema,
@@ -28,6 +33,65 @@ export type EventView = z.output<typeof EventSchema>;
 export type EventList = z.output<typeof EventListSchema>;
 export type SuccessMetricsView = z.output<typeof SuccessMetricsSchema>;
 export type Problem = z.output<typeof ProblemSchema>;
+export type ReadinessView = z.output<typeof ReadinessSchema>;
+export type BlockerView = ReadinessView['blockers'][number];
+export type EvidenceView = z.output<typeof EvidenceSchema>;
+export type SignOffLinkView = z.output<typeof SignOffLinkSchema>;
+
+/** `GET /v1/controls`: src/http/routes/controls.ts `ControlsSchema` (not exported). */
+export interface ControlsView {
+  readonly promotions: {
+    readonly paused: boolean;
+    readonly pausedBy: string | null;
+    readonly reason: string | null;
+    readonly pausedAt: string | null;
+  };
+  readonly freezes: readonly GlobalFreezeView[];
+  /** The latest 50 changes, newest first. */
+  readonly changes: readonly {
+    readonly action: 'promotions_paused' | 'promotions_resumed' | 'freeze_added' | 'freeze_removed';
+    readonly subject: string | null;
+    readonly actor: string;
+    readonly reason: string | null;
+    readonly at: string;
+  }[];
+}
+
+export interface GlobalFreezeView {
+  /** The window as written: id, description, from/to or schedule/duration, timezone. */
+  readonly freeze: Readonly<Record<string, string>>;
+  readonly createdBy: string;
+  readonly reason: string | null;
+  readonly createdAt: string;
+  /** The stretch in force now, if any. */
+  readonly activeNow: {
+    readonly freezeId: string;
+    readonly scope: 'playbook' | 'global';
+    readonly description?: string;
+    readonly from: string;
+    readonly until: string;
+  } | null;
+}
+
+/** `POST /v1/controls/freezes`: the playbook `freezes:` keys plus a reason. */
+export interface FreezeRequest {
+  readonly id: string;
+  readonly description?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly schedule?: string;
+  readonly duration?: string;
+  readonly timezone?: string;
+  readonly reason?: string;
+}
+
+/** `POST /v1/journeys/{clientId}/sign-off-links`. */
+export interface SignOffLinkRequest {
+  readonly criterion: string;
+  readonly expiresIn?: string;
+  readonly approverName?: string;
+  readonly note?: string;
+}
 
 /** `GET /v1/outlets`: src/http/routes/outlets.ts `Outlet` (its schemas are not exported). */
 export interface OutletView {

@@ -10,6 +10,7 @@ import { statusNote } from '../render/journey.js';
 interface PromoteOptions extends ClientOptions {
   readonly to?: string;
   readonly reason?: string;
+  readonly overrideFreeze?: string;
 }
 
 /**
@@ -29,6 +30,10 @@ export function registerPromoteCommand(
       ['journey promote acme', 'to the next stage'],
       ['journey promote acme --to pilot', 'refused unless pilot is the next stage'],
       ['journey promote acme --reason "client signed off"', 'kept in the audit trail'],
+      [
+        'journey promote acme --override-freeze "security fix, CAB-118"',
+        'admin: through a freeze in force (recorded)',
+      ],
     ],
   })
     .argument('<clientId>', 'the client whose journey to promote', slug)
@@ -40,11 +45,19 @@ export function registerPromoteCommand(
       ]),
     )
     .option('--reason <text>', 'why, for the audit trail', reason)
+    .option(
+      '--override-freeze <reason>',
+      'admin: promote although a freeze is in force (not a pause, a stop or the soak time); the reason is recorded',
+      reason,
+    )
     .action(async (clientId: string, options: PromoteOptions, command: Command) => {
       await runClientCommand(command, context, settings, options, async ({ client, out }) => {
         const journey = await client.promote(clientId, {
           ...(options.to === undefined ? {} : { to: options.to }),
           ...(options.reason === undefined ? {} : { reason: options.reason }),
+          ...(options.overrideFreeze === undefined
+            ? {}
+            : { overrideFreeze: { reason: options.overrideFreeze } }),
         });
         if (out.json) {
           out.printJson(journey);

@@ -7,12 +7,14 @@ import { runClientCommand, type ClientCommandSettings } from '../client-command.
 import type { ClientOptions } from '../client-options.js';
 import type { CommandContext } from '../context.js';
 import { renderJourney, renderJourneyList } from '../render/journey.js';
+import { renderBlockers } from '../render/readiness.js';
 
 interface StatusOptions extends ClientOptions {
   readonly stage?: string;
   readonly status?: string;
   readonly active?: boolean;
   readonly limit: number;
+  readonly blockers?: boolean;
 }
 
 /**
@@ -32,6 +34,7 @@ export function registerStatusCommand(
       ['journey status', 'every journey, newest first (50)'],
       ['journey status --active --stage pilot', 'active journeys in the pilot'],
       ['journey status acme', "acme's journey in detail"],
+      ['journey status acme --blockers', 'also what blocks promotion now (evaluates the criteria)'],
       ['journey status acme --json', 'the API’s JSON for scripts'],
     ],
   })
@@ -46,14 +49,26 @@ export function registerStatusCommand(
     )
     .option('--active', 'only journeys that have not ended')
     .option('--limit <n>', 'at most this many journeys (1-500)', integerFrom(1, 500), 50)
+    .option(
+      '--blockers',
+      'with a client id: also what blocks promotion now (`journey readiness`; reads every source)',
+    )
     .action(async (clientId: string | undefined, options: StatusOptions, command: Command) => {
       await runClientCommand(command, context, settings, options, async ({ client, out }) => {
         if (clientId !== undefined) {
-          const journey = await client.journey(clientId);
+          // Readiness evaluates every criterion now, so it is asked for only with --blockers.
+          const [journey, readiness] = await Promise.all([
+            client.journey(clientId),
+            options.blockers === true ? client.readiness(clientId) : undefined,
+          ]);
           if (out.json) {
-            out.printJson(journey);
-          } else {
-            out.write(renderJourney(journey, out.style));
+            out.printJson(readiness === undefined ? journey : { ...journey, readiness });
+            return;
+          }
+          out.write(renderJourney(journey, out.style));
+          if (readiness !== undefined) {
+            out.write(`\n${out.style.bold(`Blockers now: ${readiness.summary}`)}\n`);
+            out.write(renderBlockers(readiness.blockers, out.style));
           }
           return;
         }

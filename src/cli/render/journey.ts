@@ -43,6 +43,16 @@ export function renderJourney(journey: JourneyView, style: Style): string {
         `${toneOf(style, journey.currentStage)(journey.currentStage)} since ${formatInstant(journey.stageEnteredAt)} (UTC)`,
       ],
       ['status', `${toneOf(style, journey.status)(journey.status)}${noteSuffix(journey)}`],
+      ...(journey.paused === null
+        ? []
+        : [
+            [
+              'paused',
+              style.yellow(
+                `by ${journey.paused.pausedBy} since ${formatInstant(journey.paused.at)}: ${journey.paused.reason}`,
+              ),
+            ] as const,
+          ]),
       ['started', formatInstant(journey.startedAt)],
       ...(journey.endedAt === null ? [] : [['ended', formatInstant(journey.endedAt)] as const]),
       ...(journey.overdueSince === null
