@@ -45,6 +45,15 @@ export const ERROR_CATALOG = {
   APPROVAL_NOT_FOUND: { status: 404, title: 'There is no such approval decision to revoke' },
   NOT_AN_APPROVAL_CRITERION: { status: 422, title: 'The criterion is not decided by approval' },
   UNKNOWN_CRITERION: { status: 404, title: 'The current stage has no such exit criterion' },
+  // Inconclusive gates decided by people (docs/controls.md)
+  CRITERION_NOT_INCONCLUSIVE: {
+    status: 409,
+    title: 'The exit criterion is not inconclusive now, so there is nothing to decide',
+  },
+  GATE_NOT_WAITING: {
+    status: 409,
+    title: "The journey is not waiting on its current stage's gate",
+  },
   // Controls: pause, stop the line, freezes, soak time (docs/controls.md)
   JOURNEY_PAUSED: { status: 409, title: 'The journey is paused; resume it first' },
   JOURNEY_ALREADY_PAUSED: { status: 409, title: 'The journey is already paused' },

@@ -104,6 +104,7 @@ export { COMPARATORS, OUTCOMES } from './exit-criteria/criterion.js';
 export type * from './exit-criteria/criterion.js';
 export { compare, describeComparison } from './exit-criteria/comparator.js';
 export { evaluateApproval } from './exit-criteria/approval.js';
+export { applyResolution, latestResolution, readInconclusive } from './exit-criteria/resolution.js';
 export {
   evaluateExitCriteria,
   failingResults,

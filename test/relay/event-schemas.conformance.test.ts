@@ -97,8 +97,8 @@ async function revokeApproval(store: Store, clock: StepClock, journeyId: string)
 
 /**
  * Four journeys that between them raise every event type:
- * - a journey paused and resumed; approvals rejected, revoked and granted, promotions through
- *   to completion;
+ * - a journey paused and resumed; approvals rejected, revoked and granted, an inconclusive
+ *   criterion accepted, promotions through to completion;
  * - a pilot task failing through its retries, the automatic rollback's teardown failing, the
  *   rollback retried;
  * - a hanging agent timing out past the stage deadline, the failed setup retried;
@@ -115,7 +115,16 @@ async function runJourneys(store: Store, clock: StepClock): Promise<StoredEvent[
   await settle();
   await orchestrator.approve('approved', { ...approveDemo, decision: 'rejected' }, admin);
   await revokeApproval(store, clock, approved);
+  // Its search quality source errs: an operator accepts the inconclusive reading.
+  agents.failMetric('measure_search_quality');
   await orchestrator.approve('approved', approveDemo, admin);
+  await settle();
+  await orchestrator.resolveInconclusive(
+    'approved',
+    { criterionId: 'search_quality', decision: 'accept', reason: 'known outage' },
+    admin,
+  );
+  agents.healMetric('measure_search_quality');
   await settle({ maxAdvance: HOUR });
 
   agents.fail('invite_pilot_users');
@@ -288,7 +297,7 @@ forEachBackend(
       it('raise every event type at least once', () => {
         const seen = new Set(events.map((event) => (event.data as { type: string }).type));
         expect(EVENT_TYPES.filter((type) => !seen.has(type))).toEqual([]);
-        expect(EVENT_TYPES).toHaveLength(29);
+        expect(EVENT_TYPES).toHaveLength(30);
         expect(events.filter((event) => event.subject === '?')).toEqual([]);
       });
 

@@ -31,6 +31,7 @@ export class DemoAgents {
   readonly cancelled: TaskDispatch[] = [];
   private readonly behaviours = new Map<string, Behaviour>();
   private readonly metrics = new Map<string, { value: JsonValue; heldSince?: string }>();
+  private readonly failingMetrics = new Set<string>();
 
   constructor(private readonly clock: StepClock) {
     for (const [intent, output] of Object.entries(TASK_OUTPUTS)) {
@@ -65,6 +66,17 @@ export class DemoAgents {
 
   setMetric(intent: string, value: JsonValue, heldSince?: string): this {
     this.metrics.set(intent, heldSince === undefined ? { value } : { value, heldSince });
+    return this;
+  }
+
+  /** The metric agent of `intent` fails (its criterion turns inconclusive) until `healMetric`. */
+  failMetric(intent: string): this {
+    this.failingMetrics.add(intent);
+    return this;
+  }
+
+  healMetric(intent: string): this {
+    this.failingMetrics.delete(intent);
     return this;
   }
 
@@ -104,6 +116,9 @@ export class DemoAgents {
   }
 
   private measure(intent: string): JsonValue {
+    if (this.failingMetrics.has(intent)) {
+      throw new AgentFailure(`${intent} is unavailable`, { code: 'DEMO_OUTAGE', retryable: true });
+    }
     const configured = this.metrics.get(intent);
     if (configured !== undefined) {
       return configured;

@@ -45,6 +45,8 @@ export async function evaluateStage(
     criteria,
     observations,
     approvals: journey.approvals,
+    // People's decisions on inconclusive criteria of this visit count while those stay inconclusive.
+    resolutions: journey.resolutions ?? [],
     // Windowed criteria continue their clock from the visit's previous evaluation.
     ...(journey.lastEvaluation === null ? {} : { previous: journey.lastEvaluation.results }),
     now: ctx.clock.now(),

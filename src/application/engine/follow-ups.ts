@@ -22,6 +22,8 @@ const JOURNEY_REACTIONS: ReadonlySet<JourneyEvent['type']> = new Set([
   'StageSetupCompleted',
   'StageSetupFailed',
   'ApprovalGranted',
+  // A person decided an inconclusive criterion: the gate is judged again with the decision.
+  'InconclusiveResolved',
   'RollbackInitiated',
   'SnapshotTaken',
   // The work a pause parked becomes due again (docs/controls.md).

@@ -231,6 +231,35 @@ export class JourneyOrchestrator {
   }
 
   /**
+   * A person accepts (counts as passed) or rejects (counts as failed) a criterion of the current
+   * stage that is inconclusive now; the gate is judged again with the decision (the
+   * InconclusiveResolved reaction), so an accepted criterion promotes an auto-promoting stage.
+   */
+  async resolveInconclusive(
+    clientId: string,
+    request: {
+      readonly criterionId: string;
+      readonly decision: 'accept' | 'reject';
+      readonly reason: string;
+    },
+    by: Requester,
+  ): Promise<JourneyState> {
+    return this.onJourney(clientId, by, (journey, at) => ({
+      type: 'resolveInconclusive',
+      criterionId: asCriterionId(request.criterionId),
+      criterion: isWorkingStage(journey.stage)
+        ? playbookFor(this.ctx.playbooks, journey.playbook).stages[journey.stage].exitCriteria.find(
+            (c) => c.id === request.criterionId,
+          )
+        : undefined,
+      decision: request.decision,
+      reason: request.reason,
+      decidedBy: by.actor,
+      at,
+    }));
+  }
+
+  /**
    * Gives a failed unit's failed tasks a new round of attempts. The journey records it in the
    * same commit (StageSetupRetried for a setup, RollbackRetried for a rollback).
    */

@@ -48,6 +48,9 @@ export async function runReaction(
     case 'ApprovalGranted':
       await evaluateAutomatically(ctx, journeyId, 'approval', cause, item);
       return;
+    case 'InconclusiveResolved':
+      await evaluateAutomatically(ctx, journeyId, 'inconclusive_resolved', cause, item);
+      return;
     case 'StageSetupFailed':
       return rollBackAutomatically(ctx, item, cause, journeyId, event.stage, event.failedTaskIds);
     case 'RollbackInitiated':

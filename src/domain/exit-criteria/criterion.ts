@@ -96,6 +96,19 @@ export interface ApprovalDecision {
   readonly comment?: string;
 }
 
+/**
+ * A person's decision on a criterion that came out `inconclusive` (its source erred, had no
+ * data, or the value is in the grey band): accept counts it as passed, reject as failed, for the
+ * rest of the stage visit while it stays inconclusive. A definite result wins over it.
+ */
+export interface InconclusiveResolution {
+  readonly criterionId: CriterionId;
+  readonly decision: 'accept' | 'reject';
+  readonly reason: string;
+  readonly decidedBy: string;
+  readonly at: Instant;
+}
+
 export const OUTCOMES = ['passed', 'failed', 'inconclusive'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -121,6 +134,11 @@ export interface CriterionResult {
   readonly approvedBy?: readonly string[];
   /** Approval criteria: the approver ids whose rejection blocks. */
   readonly rejectedBy?: readonly string[];
+  /**
+   * Present when the reading was inconclusive and a person decided it: `outcome` is then
+   * `passed` (accepted) or `failed` (rejected), and `reason` says both why and who.
+   */
+  readonly resolution?: Omit<InconclusiveResolution, 'criterionId'>;
 }
 
 export interface ExitCriteriaEvaluation {

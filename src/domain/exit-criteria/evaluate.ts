@@ -6,11 +6,13 @@ import type {
   CriterionResult,
   ExitCriteriaEvaluation,
   ExitCriterion,
+  InconclusiveResolution,
   MetricCriterion,
   MetricValue,
   Observation,
   Outcome,
 } from './criterion.js';
+import { applyResolution } from './resolution.js';
 import type { ConditionNow } from './window.js';
 import { applyWindow } from './window.js';
 
@@ -24,6 +26,8 @@ export interface ExitCriteriaInput {
   readonly approvals: readonly ApprovalDecision[];
   /** The previous evaluation's results: windowed criteria continue their clock from them. */
   readonly previous?: readonly CriterionResult[];
+  /** People's decisions on inconclusive criteria in this stage visit; the latest per criterion counts. */
+  readonly resolutions?: readonly InconclusiveResolution[];
   readonly now: Instant;
 }
 
@@ -161,7 +165,10 @@ export function evaluateExitCriteria(input: ExitCriteriaInput): ExitCriteriaEval
     const observation = Object.hasOwn(observations, criterion.id)
       ? observations[criterion.id]
       : undefined;
-    return evaluateMetric(criterion, observation, previousById.get(criterion.id), now);
+    return applyResolution(
+      evaluateMetric(criterion, observation, previousById.get(criterion.id), now),
+      input.resolutions ?? [],
+    );
   });
   return Object.freeze({
     evaluatedAt: now,

@@ -65,6 +65,17 @@ export type JourneyCommand =
       readonly at: Instant;
     }
   | {
+      /** A person decides a criterion that is inconclusive now (docs/controls.md). */
+      readonly type: 'resolveInconclusive';
+      readonly criterionId: CriterionId;
+      /** The current stage's definition of that criterion, looked up in the playbook. */
+      readonly criterion: ExitCriterion | undefined;
+      readonly decision: 'accept' | 'reject';
+      readonly reason: string;
+      readonly decidedBy: Actor;
+      readonly at: Instant;
+    }
+  | {
       readonly type: 'promote';
       readonly to: Stage;
       /** The current stage's exit criteria, evaluated just now. */

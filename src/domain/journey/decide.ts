@@ -4,6 +4,7 @@ import type { WorkId } from '../ids.js';
 import type { JourneyCommand } from './commands.js';
 import { checkControls, checkSoak, type PromotionControls } from './controls.js';
 import type { JourneyEvent } from './events.js';
+import { resolveInconclusive } from './inconclusive.js';
 import {
   isTerminalStage,
   isWorkingStage,
@@ -51,6 +52,8 @@ export function decideJourney(
       return decideApproval(command, state);
     case 'revokeApproval':
       return revokeApproval(command, state);
+    case 'resolveInconclusive':
+      return resolveInconclusive(command, state);
     case 'promote':
       return promote(command, state);
     case 'complete':

@@ -56,6 +56,7 @@ export const EVALUATION_TRIGGERS = [
   'approval',
   'manual',
   'promotion',
+  'inconclusive_resolved',
 ] as const;
 export type EvaluationTrigger = (typeof EVALUATION_TRIGGERS)[number];
 
@@ -93,6 +94,22 @@ export interface ApprovalRevoked {
   readonly approverId: string;
   readonly revokedBy: Actor;
   readonly reason?: string;
+  readonly at: Instant;
+}
+
+/**
+ * A person decided a criterion that is inconclusive now: `accept` counts it as passed, `reject`
+ * as failed, for this stage visit and while it stays inconclusive (a definite result wins).
+ */
+export interface InconclusiveResolved {
+  readonly type: 'InconclusiveResolved';
+  readonly stage: WorkingStage;
+  readonly criterionId: CriterionId;
+  readonly decision: 'accept' | 'reject';
+  readonly reason: string;
+  readonly decidedBy: Actor;
+  /** The inconclusive result's reason when it was decided: what the person was looking at. */
+  readonly inconclusiveReason: string;
   readonly at: Instant;
 }
 
@@ -217,6 +234,7 @@ export type JourneyEvent =
   | ApprovalGranted
   | ApprovalRejected
   | ApprovalRevoked
+  | InconclusiveResolved
   | StagePromoted
   | JourneyCompleted
   | RollbackInitiated
@@ -240,6 +258,7 @@ export const JOURNEY_EVENT_TYPES = [
   'ApprovalGranted',
   'ApprovalRejected',
   'ApprovalRevoked',
+  'InconclusiveResolved',
   'StagePromoted',
   'JourneyCompleted',
   'RollbackInitiated',

@@ -2,6 +2,7 @@ import type {
   ApprovalDecision,
   CriterionResult,
   ExitCriteriaEvaluation,
+  InconclusiveResolution,
 } from '../exit-criteria/criterion.js';
 import type { ClientId, JourneyId, TaskId, WorkId } from '../ids.js';
 import type { Instant } from '../time.js';
@@ -59,6 +60,12 @@ export interface StartedJourney {
   readonly approvals: readonly ApprovalDecision[];
   /** The latest evaluation of the current stage visit. */
   readonly lastEvaluation: ExitCriteriaEvaluation | null;
+  /**
+   * People's decisions on inconclusive criteria in the current stage visit (InconclusiveResolved);
+   * a new visit starts with none, and a definite result drops its criterion's. Absent in states
+   * stored before decisions existed.
+   */
+  readonly resolutions?: readonly InconclusiveResolution[];
   /** When the current stage visit was flagged overdue (StageTransitionOverdue), else null. */
   readonly overdueSince?: Instant | null;
   /** Set while a person has the journey paused (JourneyPaused); absent or null otherwise. */
@@ -118,7 +125,25 @@ function evolveStarted(state: StartedJourney, event: JourneyEvent): StartedJourn
         failedTaskIds: [],
       });
     case 'ExitCriteriaEvaluated':
-      return { ...state, lastEvaluation: event.evaluation };
+      return {
+        ...state,
+        lastEvaluation: event.evaluation,
+        ...keptResolutions(state, event.evaluation),
+      };
+    case 'InconclusiveResolved':
+      return {
+        ...state,
+        resolutions: [
+          ...(state.resolutions ?? []).filter((r) => r.criterionId !== event.criterionId),
+          {
+            criterionId: event.criterionId,
+            decision: event.decision,
+            reason: event.reason,
+            decidedBy: event.decidedBy,
+            at: event.at,
+          },
+        ],
+      };
     case 'ApprovalGranted':
     case 'ApprovalRejected':
       return {
@@ -261,7 +286,25 @@ function enterStage(
     approvals: [],
     lastEvaluation: null,
     overdueSince: null,
+    ...(state.resolutions === undefined ? {} : { resolutions: [] }),
   };
+}
+
+/**
+ * A decision lasts while its criterion stays inconclusive: an evaluation that applied it keeps
+ * it, one with a definite result (or without the criterion) drops it.
+ */
+function keptResolutions(
+  state: StartedJourney,
+  evaluation: ExitCriteriaEvaluation,
+): Partial<StartedJourney> {
+  if (state.resolutions === undefined || state.resolutions.length === 0) {
+    return {};
+  }
+  const applied = new Set(
+    evaluation.results.filter((r) => r.resolution !== undefined).map((r) => r.criterionId),
+  );
+  return { resolutions: state.resolutions.filter((r) => applied.has(r.criterionId)) };
 }
 
 function withSetup(state: StartedJourney, stage: WorkingStage, setup: StageSetup): StartedJourney {

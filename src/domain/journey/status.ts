@@ -123,6 +123,9 @@ export function describeReason(reason: BlockedReason): string {
     case 'rollback_failed':
       return `rollback ${reason.workId} failed: ${reason.error}; retry it or cancel the journey`;
     case 'criterion':
-      return `${reason.criterionId} ${reason.outcome}: ${reason.reason}`;
+      // An inconclusive criterion waits for a person rather than rolling back on a false alarm.
+      return reason.outcome === 'inconclusive'
+        ? `${reason.criterionId} inconclusive: ${reason.reason}; waiting for an operator to accept or reject it`
+        : `${reason.criterionId} ${reason.outcome}: ${reason.reason}`;
   }
 }

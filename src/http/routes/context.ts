@@ -12,6 +12,7 @@ export type ApiOrchestrator = Pick<
   | 'initiateRollback'
   | 'cancelJourney'
   | 'approve'
+  | 'resolveInconclusive'
   | 'retryFailedTasks'
   | 'cancelUnitOfWork'
   | 'pauseJourney'

@@ -6,6 +6,8 @@ import {
   ApprovalBody,
   CancelBody,
   ClientIdParams,
+  CriterionParams,
+  InconclusiveDecisionBody,
   PauseBody,
   PromotionBody,
   ResumeBody,
@@ -189,6 +191,35 @@ export const journeyCommandRoutes: FastifyPluginCallbackZod<RouteContext> = (
           ...(stage === undefined ? {} : { expectedStage: stage }),
         },
         requester,
+      );
+      return reply.code(201).send(await view(state));
+    },
+  );
+
+  app.post(
+    '/v1/journeys/:clientId/exit-criteria/:criterion/decisions',
+    {
+      config: needs('operator'),
+      schema: {
+        tags,
+        summary: 'Accept or reject an exit criterion that is inconclusive now',
+        description:
+          'accept counts the criterion as passed, reject as failed, for this stage visit while it stays inconclusive (a new definite result wins); the gate is evaluated again at once. 404 UNKNOWN_CRITERION; 409 CRITERION_NOT_INCONCLUSIVE, GATE_NOT_WAITING (rolling back, setup not done, not evaluated yet), JOURNEY_TERMINAL.',
+        security: BEARER,
+        params: CriterionParams,
+        body: InconclusiveDecisionBody,
+        response: { 201: JourneySchema, ...problemResponses(400, 401, 403, 404, 409, 415) },
+      },
+    },
+    async (request, reply) => {
+      const state = await orchestrator.resolveInconclusive(
+        request.params.clientId,
+        {
+          criterionId: request.params.criterion,
+          decision: request.body.decision,
+          reason: request.body.reason,
+        },
+        requesterOf(request),
       );
       return reply.code(201).send(await view(state));
     },

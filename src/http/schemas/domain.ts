@@ -39,6 +39,17 @@ export const CriterionResultSchema = named(
     windowRemaining: z.number().optional().describe('Milliseconds the condition must still hold'),
     approvedBy: list(z.string()).optional(),
     rejectedBy: list(z.string()).optional(),
+    resolution: z
+      .object({
+        decision: z.enum(['accept', 'reject']),
+        reason: z.string(),
+        decidedBy: z.string(),
+        at: Instant,
+      })
+      .optional()
+      .describe(
+        'A person decided this inconclusive reading: accepted (passed) or rejected (failed)',
+      ),
   }),
   'The evidence for one exit criterion at one evaluation',
 );

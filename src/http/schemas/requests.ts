@@ -88,6 +88,21 @@ export const ApprovalBody = named(
   }),
 );
 
+export const CriterionParams = z.strictObject({
+  clientId: Slug.describe("The client's id"),
+  criterion: Slug.describe('An exit criterion of the current stage'),
+});
+
+export const InconclusiveDecisionBody = named(
+  'InconclusiveDecisionRequest',
+  z.strictObject({
+    decision: z
+      .enum(['accept', 'reject'])
+      .describe('accept: counts as passed; reject: counts as failed (this stage visit)'),
+    reason: Reason,
+  }),
+);
+
 /** No body (or `{}`): a request without a body arrives as null. */
 export const RetryBody = z.strictObject({}).nullish();
 
