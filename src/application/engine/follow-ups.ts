@@ -22,6 +22,8 @@ const JOURNEY_REACTIONS: ReadonlySet<JourneyEvent['type']> = new Set([
   'StageSetupCompleted',
   'StageSetupFailed',
   'ApprovalGranted',
+  // A withdrawn rejection may be what held the gate: it is judged again.
+  'ApprovalRevoked',
   // A person decided an inconclusive criterion: the gate is judged again with the decision.
   'InconclusiveResolved',
   'RollbackInitiated',

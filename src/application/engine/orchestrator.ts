@@ -231,6 +231,25 @@ export class JourneyOrchestrator {
   }
 
   /**
+   * The caller withdraws their own decision (approval or rejection) on an approval criterion of
+   * the current stage; a withdrawn rejection no longer blocks, and the gate is judged again.
+   */
+  async revokeApproval(
+    clientId: string,
+    request: { readonly criterionId: string; readonly reason?: string },
+    by: Requester,
+  ): Promise<JourneyState> {
+    return this.onJourney(clientId, by, (_journey, at) => ({
+      type: 'revokeApproval',
+      criterionId: asCriterionId(request.criterionId),
+      approverId: by.actor,
+      revokedBy: by.actor,
+      ...(request.reason === undefined ? {} : { reason: request.reason }),
+      at,
+    }));
+  }
+
+  /**
    * A person accepts (counts as passed) or rejects (counts as failed) a criterion of the current
    * stage that is inconclusive now; the gate is judged again with the decision (the
    * InconclusiveResolved reaction), so an accepted criterion promotes an auto-promoting stage.

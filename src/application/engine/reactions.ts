@@ -46,6 +46,7 @@ export async function runReaction(
       await evaluateAutomatically(ctx, journeyId, 'setup_completed', cause, item);
       return;
     case 'ApprovalGranted':
+    case 'ApprovalRevoked':
       await evaluateAutomatically(ctx, journeyId, 'approval', cause, item);
       return;
     case 'InconclusiveResolved':

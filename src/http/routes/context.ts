@@ -12,6 +12,7 @@ export type ApiOrchestrator = Pick<
   | 'initiateRollback'
   | 'cancelJourney'
   | 'approve'
+  | 'revokeApproval'
   | 'resolveInconclusive'
   | 'retryFailedTasks'
   | 'cancelUnitOfWork'

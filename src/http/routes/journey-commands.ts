@@ -11,6 +11,7 @@ import {
   PauseBody,
   PromotionBody,
   ResumeBody,
+  RevokeApprovalQuery,
   RollbackBody,
 } from '../schemas/requests.js';
 import { JourneySchema } from '../schemas/views.js';
@@ -193,6 +194,32 @@ export const journeyCommandRoutes: FastifyPluginCallbackZod<RouteContext> = (
         requester,
       );
       return reply.code(201).send(await view(state));
+    },
+  );
+
+  app.delete(
+    '/v1/journeys/:clientId/approvals/:criterion',
+    {
+      config: needs('operator'),
+      schema: {
+        tags,
+        summary: 'Withdraw the caller’s own approval or rejection of a criterion',
+        description:
+          'A withdrawn rejection no longer blocks the gate, which is judged again. Recorded as ApprovalRevoked (who, when, why).',
+        security: BEARER,
+        params: CriterionParams,
+        querystring: RevokeApprovalQuery,
+        response: { 200: JourneySchema, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { reason } = request.query;
+      const state = await orchestrator.revokeApproval(
+        request.params.clientId,
+        { criterionId: request.params.criterion, ...(reason === undefined ? {} : { reason }) },
+        requesterOf(request),
+      );
+      return view(state);
     },
   );
 

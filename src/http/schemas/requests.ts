@@ -88,6 +88,10 @@ export const ApprovalBody = named(
   }),
 );
 
+export const RevokeApprovalQuery = z.strictObject({
+  reason: z.string().trim().min(1).max(1_000).optional().describe('Why, kept in the audit trail'),
+});
+
 export const CriterionParams = z.strictObject({
   clientId: Slug.describe("The client's id"),
   criterion: Slug.describe('An exit criterion of the current stage'),
