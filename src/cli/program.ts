@@ -6,6 +6,7 @@ import { registerApproveCommand } from './commands/approve.js';
 import { registerCancelCommand } from './commands/cancel.js';
 import { registerControlsCommand } from './commands/controls.js';
 import { registerDeadLettersCommand } from './commands/dead-letters.js';
+import { registerDecideCommand } from './commands/decide.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDiscardCommand } from './commands/discard.js';
 import { registerEvidenceCommand } from './commands/evidence.js';
@@ -89,6 +90,7 @@ export function buildProgram(options: ProgramOptions = {}): Command {
   registerWatchCommand(program, context, settings);
   registerReadinessCommand(program, context, settings);
   registerApproveCommand(program, context, settings);
+  registerDecideCommand(program, context, settings);
   registerSignOffLinkCommand(program, context, settings);
   registerPromoteCommand(program, context, settings);
   registerRollbackCommand(program, context, settings);

@@ -57,6 +57,12 @@ function recordLines(record: EvidenceRecord): string[] {
         record.decision === 'revoked' ? ` (the decision of ${text(record.approverId)})` : '';
       return [`- ${record.at}: **${text(record.criterionId)}** ${verb}${whose}${comment}`];
     }
+    case 'inconclusive_resolved': {
+      const counted = record.decision === 'accept' ? 'counted as passed' : 'counted as failed';
+      return [
+        `- ${record.at}: **${text(record.criterionId)}** ${record.decision === 'accept' ? 'accepted' : 'rejected'} by ${text(record.by)} while inconclusive (${counted}): "${text(record.reason)}"; it showed: ${text(record.inconclusiveReason)}`,
+      ];
+    }
     case 'promotion':
     case 'completion': {
       const what =

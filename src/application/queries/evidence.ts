@@ -37,6 +37,19 @@ export type EvidenceRecord =
       readonly comment: string | null;
     }
   | {
+      /** A person decided a criterion that was inconclusive (InconclusiveResolved). */
+      readonly kind: 'inconclusive_resolved';
+      readonly at: Instant;
+      readonly criterionId: string;
+      /** accept counts the criterion as passed, reject as failed, while it stays inconclusive. */
+      readonly decision: 'accept' | 'reject';
+      readonly reason: string;
+      /** Who decided (the token's name). */
+      readonly by: string;
+      /** What the criterion showed when it was decided: the inconclusive result's reason. */
+      readonly inconclusiveReason: string;
+    }
+  | {
       readonly kind: 'promotion' | 'completion';
       readonly at: Instant;
       readonly fromStage: WorkingStage;
@@ -191,6 +204,16 @@ function recordOf(event: JourneyEvent, causedBy: string): EvidenceRecord | null 
         role: null,
         by: event.revokedBy,
         comment: event.reason ?? null,
+      };
+    case 'InconclusiveResolved':
+      return {
+        kind: 'inconclusive_resolved',
+        at: event.at,
+        criterionId: event.criterionId,
+        decision: event.decision,
+        reason: event.reason,
+        by: event.decidedBy,
+        inconclusiveReason: event.inconclusiveReason,
       };
     case 'StagePromoted':
       return {

@@ -108,6 +108,19 @@ export class ApiClient {
     return this.#call('POST', `/v1/journeys/${segment(clientId)}/approvals`, body);
   }
 
+  /** Accepts or rejects an exit criterion that is inconclusive now (docs/controls.md). */
+  decideInconclusive(
+    clientId: string,
+    criterion: string,
+    body: { decision: 'accept' | 'reject'; reason: string },
+  ): Promise<JourneyView> {
+    return this.#call(
+      'POST',
+      `/v1/journeys/${segment(clientId)}/exit-criteria/${segment(criterion)}/decisions`,
+      body,
+    );
+  }
+
   pause(clientId: string, body: { reason: string }): Promise<JourneyView> {
     return this.#call('POST', `/v1/journeys/${segment(clientId)}/pause`, body);
   }

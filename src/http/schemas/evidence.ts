@@ -164,6 +164,15 @@ const EvidenceRecordSchema = z.discriminatedUnion('kind', [
     comment: z.string().nullable(),
   }),
   z.object({
+    kind: z.literal('inconclusive_resolved'),
+    at: Instant,
+    criterionId: z.string(),
+    decision: z.enum(['accept', 'reject']),
+    reason: z.string(),
+    by: z.string(),
+    inconclusiveReason: z.string(),
+  }),
+  z.object({
     kind: z.enum(['promotion', 'completion']),
     at: Instant,
     fromStage: WorkingStageSchema,
