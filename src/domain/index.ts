@@ -48,7 +48,7 @@ export type {
   StageTransition,
   StartedJourney,
 } from './journey/state.js';
-export { decideJourney } from './journey/decide.js';
+export { checkApprovalCriterion, decideJourney } from './journey/decide.js';
 export { checkControls, checkSoak } from './journey/controls.js';
 export type {
   ActiveFreeze,

@@ -1,5 +1,10 @@
 import { DomainError, domainError, type Decision } from '../errors.js';
-import type { CriterionResult, ExitCriteriaEvaluation } from '../exit-criteria/criterion.js';
+import type {
+  ApprovalCriterion,
+  CriterionResult,
+  ExitCriteriaEvaluation,
+  ExitCriterion,
+} from '../exit-criteria/criterion.js';
 import type { WorkId } from '../ids.js';
 import type { JourneyCommand } from './commands.js';
 import { checkControls, checkSoak, type PromotionControls } from './controls.js';
@@ -195,6 +200,33 @@ function decideApproval(
     );
   }
   const { criterion, criterionId } = command;
+  const checked = checkApprovalCriterion(stage, criterionId, criterion, command.role);
+  if (checked instanceof DomainError) {
+    return checked;
+  }
+  return [
+    {
+      type: command.decision === 'approved' ? 'ApprovalGranted' : 'ApprovalRejected',
+      stage,
+      criterionId,
+      approverId: command.approverId,
+      role: command.role,
+      ...(command.comment === undefined ? {} : { comment: command.comment }),
+      at: command.at,
+    },
+  ];
+}
+
+/**
+ * The approval criterion `criterionId` of `stage` when its policy lets `role` decide it, else
+ * the refusal (also asked before a client's sign-off link is issued).
+ */
+export function checkApprovalCriterion(
+  stage: WorkingStage,
+  criterionId: string,
+  criterion: ExitCriterion | undefined,
+  role: string,
+): DomainError | ApprovalCriterion {
   if (criterion === undefined) {
     return domainError(
       'UNKNOWN_CRITERION',
@@ -212,24 +244,14 @@ function decideApproval(
       { stage, criterionId },
     );
   }
-  if (!criterion.policy.roles.includes(command.role)) {
+  if (!criterion.policy.roles.includes(role)) {
     return domainError(
       'APPROVER_NOT_ALLOWED',
-      `Role "${command.role}" may not decide "${criterionId}"; allowed roles: ${criterion.policy.roles.join(', ')}.`,
-      { criterionId, role: command.role, allowedRoles: criterion.policy.roles },
+      `Role "${role}" may not decide "${criterionId}"; allowed roles: ${criterion.policy.roles.join(', ')}.`,
+      { criterionId, role, allowedRoles: criterion.policy.roles },
     );
   }
-  return [
-    {
-      type: command.decision === 'approved' ? 'ApprovalGranted' : 'ApprovalRejected',
-      stage,
-      criterionId,
-      approverId: command.approverId,
-      role: command.role,
-      ...(command.comment === undefined ? {} : { comment: command.comment }),
-      at: command.at,
-    },
-  ];
+  return criterion;
 }
 
 function revokeApproval(

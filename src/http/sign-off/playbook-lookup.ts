@@ -4,6 +4,8 @@ import {
   type PlaybookCatalog,
 } from '../../application/playbook-catalog.js';
 import {
+  checkApprovalCriterion,
+  DomainError,
   domainError,
   isWorkingStage,
   type ApprovalCriterion,
@@ -53,29 +55,10 @@ export function signOffCriterion(
     );
   }
   const criterion = currentCriteria(catalog, journey).find((c) => c.id === criterionId);
-  if (criterion === undefined) {
-    throw domainError(
-      'UNKNOWN_CRITERION',
-      `Stage ${stage} has no exit criterion "${criterionId}".`,
-      {
-        stage,
-        criterionId,
-      },
-    );
+  // A link decides as the client: the same rule an approval through the API meets.
+  const checked = checkApprovalCriterion(stage, criterionId, criterion, 'client');
+  if (checked instanceof DomainError) {
+    throw checked;
   }
-  if (criterion.kind !== 'approval') {
-    throw domainError(
-      'NOT_AN_APPROVAL_CRITERION',
-      `Exit criterion "${criterionId}" is measured by its ${criterion.source.type} source, not decided by approval.`,
-      { stage, criterionId },
-    );
-  }
-  if (!criterion.policy.roles.includes('client')) {
-    throw domainError(
-      'APPROVER_NOT_ALLOWED',
-      `The policy of "${criterionId}" does not allow the client role, which sign-off links decide as; allowed roles: ${criterion.policy.roles.join(', ')}.`,
-      { criterionId, role: 'client', allowedRoles: criterion.policy.roles },
-    );
-  }
-  return criterion;
+  return checked;
 }
