@@ -22,6 +22,7 @@ class RelayChild {
   readonly #child: ChildProcessWithoutNullStreams;
   readonly #exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly #firstAck: Promise<void>;
+  readonly #ready: Promise<void>;
   #stdout = '';
   #stderr = '';
 
@@ -37,9 +38,14 @@ class RelayChild {
       this.#child.once('exit', (code, signal) => resolve({ code, signal })),
     );
     let acked: () => void = () => undefined;
+    let ready: () => void = () => undefined;
     this.#firstAck = new Promise((resolve) => (acked = resolve));
+    this.#ready = new Promise((resolve) => (ready = resolve));
     this.#child.stdout.on('data', (chunk: Buffer) => {
       this.#stdout += chunk.toString();
+      if (this.#stdout.includes('"ready"')) {
+        ready();
+      }
       if (this.#stdout.includes('"ack"')) {
         acked();
       }
@@ -62,7 +68,13 @@ class RelayChild {
     expect(signal, this.#stderr).toBe('SIGKILL');
   }
 
+  /** SIGTERM once it runs (before, its handler is not there yet and the signal kills it). */
   async stop(): Promise<void> {
+    const running = await Promise.race([
+      this.#ready.then(() => true),
+      this.#exited.then(() => false),
+    ]);
+    expect(running, `the relay child exited before it ran: ${this.#stderr}`).toBe(true);
     this.#child.kill('SIGTERM');
     const { code } = await this.#exited;
     expect(code, this.#stderr).toBe(0);
