@@ -194,9 +194,7 @@ export class OutletRunner {
         outlet: this.name,
         from: checkpoint.position,
       });
-    }
-    // The stored checkpoint is the truth: another process may have moved it while we waited.
-    if (this.#renewAt === 0) {
+      // The stored checkpoint is the truth: another process may have moved it while we waited.
       this.#position = checkpoint.position;
     }
     this.#renewAt = Date.now() + timings.leaseFor / 2;

@@ -8,6 +8,7 @@ import { toCloudEvent } from '../../relay/cloud-event.js';
 import { CommitSignal } from '../../relay/commit-signal.js';
 import { HttpProblem } from '../problem.js';
 import { problemResponses } from '../schemas/problem.js';
+import { Slug } from '../schemas/requests.js';
 import { BEARER, needs } from './context.js';
 
 /** What the stream reads: the log, and the journeys of a client it is restricted to. */
@@ -30,12 +31,7 @@ const EVENT_TYPES: readonly string[] = [...JOURNEY_EVENT_TYPES, ...UNIT_OF_WORK_
 const PAGE = 500;
 
 const StreamQuery = z.strictObject({
-  clientId: z
-    .string()
-    .max(128, { abort: true })
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be a client id')
-    .optional()
-    .describe("Only this client's events"),
+  clientId: Slug.optional().describe("Only this client's events"),
   types: z
     .string()
     .max(2_000, { abort: true })

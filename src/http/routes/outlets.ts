@@ -4,6 +4,7 @@ import type { Clock, DeadLetter, OutletCheckpoint, Store } from '../../applicati
 import { HttpProblem } from '../problem.js';
 import { problemResponses } from '../schemas/problem.js';
 import { Instant, list, named } from '../schemas/registry.js';
+import { Limit } from '../schemas/requests.js';
 import { BEARER, needs } from './context.js';
 
 /** What the outlet routes read and change: the relay's checkpoints and dead letters. */
@@ -40,11 +41,7 @@ const EventId = z
 const DeadLetterParams = OutletParams.extend({ eventId: EventId.describe("The event's id") });
 
 const DeadLetterQuery = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^[1-9][0-9]{0,2}$/, 'must be a whole number from 1 to 500')
-    .refine((value) => Number(value) <= 500, 'must be a whole number from 1 to 500')
-    .optional(),
+  limit: Limit.optional(),
   cursor: z
     .string()
     .max(200)

@@ -10,7 +10,7 @@ import { named } from './registry.js';
 
 /** The domain's slug rule (`isSlug`): client ids, playbook names, criterion ids. */
 const SLUG = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-const Slug = z.string().max(128, { abort: true }).regex(SLUG, SLUG_RULE);
+export const Slug = z.string().max(128, { abort: true }).regex(SLUG, SLUG_RULE);
 
 export const ClientIdParams = z.strictObject({
   clientId: Slug.describe("The client's id"),
@@ -110,7 +110,7 @@ export const InconclusiveDecisionBody = named(
 /** No body (or `{}`): a request without a body arrives as null. */
 export const RetryBody = z.strictObject({}).nullish();
 
-const Limit = z
+export const Limit = z
   .string()
   .regex(/^[1-9][0-9]{0,2}$/, 'must be a whole number from 1 to 500')
   .refine((value) => Number(value) <= 500, 'must be a whole number from 1 to 500')
