@@ -1,5 +1,4 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { setTimeout as pause } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
 import type { NatsPublication } from '../../src/relay/nats-outlet.js';
 import { describeWithService, forEachBackend } from '../support/backends.js';
@@ -21,7 +20,7 @@ const CRASH_OUTLET = 'jetstream-crash';
 class RelayChild {
   readonly #child: ChildProcessWithoutNullStreams;
   readonly #exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  readonly #firstAck: Promise<void>;
+  #onAck: () => void = () => undefined;
   readonly #ready: Promise<void>;
   #stdout = '';
   #stderr = '';
@@ -37,32 +36,34 @@ class RelayChild {
     this.#exited = new Promise((resolve) =>
       this.#child.once('exit', (code, signal) => resolve({ code, signal })),
     );
-    let acked: () => void = () => undefined;
     let ready: () => void = () => undefined;
-    this.#firstAck = new Promise((resolve) => (acked = resolve));
     this.#ready = new Promise((resolve) => (ready = resolve));
     this.#child.stdout.on('data', (chunk: Buffer) => {
       this.#stdout += chunk.toString();
       if (this.#stdout.includes('"ready"')) {
         ready();
       }
-      if (this.#stdout.includes('"ack"')) {
-        acked();
-      }
+      this.#onAck();
     });
     this.#child.stderr.on('data', (chunk: Buffer) => (this.#stderr += chunk.toString()));
   }
 
-  /** Kills it with SIGKILL `delayMs` after its first PubAck (a real process has to die). */
-  async killAfterFirstAck(delayMs: number): Promise<void> {
-    const published = await Promise.race([
-      this.#firstAck.then(() => true),
-      this.#exited.then(() => false),
-    ]);
+  /**
+   * Kills it with SIGKILL as soon as it printed its `count`-th PubAck: fewer than a batch, so
+   * the kill lands before that batch's checkpoint moves (a real process has to die).
+   */
+  async killAfterAcks(count: number): Promise<void> {
+    const acked = new Promise<void>((resolve) => {
+      this.#onAck = () => {
+        if (this.acks().length >= count) {
+          resolve();
+        }
+      };
+    });
+    const published = await Promise.race([acked.then(() => true), this.#exited.then(() => false)]);
     if (!published) {
       throw new Error(`the relay child exited before publishing: ${this.#stderr}`);
     }
-    await pause(delayMs);
     this.#child.kill('SIGKILL');
     const { signal } = await this.#exited;
     expect(signal, this.#stderr).toBe('SIGKILL');
@@ -112,7 +113,8 @@ forEachBackend((backend) => {
           // More history while the relay is down: each run starts with a backlog to publish.
           await produceJourneys(store, backend.clock, 3, `run${run}`);
           const child = new RelayChild(args);
-          await child.killAfterFirstAck(Math.floor(random() * 120));
+          // Batches of 40 (the child's policy): the kill lands inside the first one.
+          await child.killAfterAcks(1 + Math.floor(random() * 30));
           const printed = child.acks();
           acks.push(...printed);
           duplicatesPerRun.push(printed.filter((ack) => ack.duplicate).length);
