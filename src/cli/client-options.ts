@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../application/errors.js';
-import { parseDatabaseUrl } from '../config/database-url.js';
+import { dataDirOf, parseDatabaseUrl } from '../config/database-url.js';
 import type { Environment } from '../config/env.js';
 import { LOCAL_ADMIN_TOKEN_FILE } from '../http/local-access.js';
 import { EXIT_CODES } from './exit-codes.js';
@@ -84,14 +84,13 @@ export function parseApiUrl(text: string, setting: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
-/** Where `journey serve` on this machine keeps its admin token (serve.ts `apiAccess`). */
+/** Where `journey serve` on this machine keeps its admin token (serve-run.ts `apiAccess`). */
 export function localTokenFile(environment: Environment): string {
   const database =
     environment.databaseUrl === undefined
       ? undefined
       : parseDatabaseUrl(environment.databaseUrl, 'JOURNEY_DB');
-  const dataDir = database?.backend === 'sqlite' ? dirname(database.path) : './data';
-  return join(dataDir, LOCAL_ADMIN_TOKEN_FILE);
+  return join(database === undefined ? './data' : dataDirOf(database), LOCAL_ADMIN_TOKEN_FILE);
 }
 
 async function readTokenFile(file: string): Promise<string> {

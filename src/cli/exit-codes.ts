@@ -22,7 +22,7 @@ export const EXIT_CODES = {
   usage: ConfigError.exitCode,
   /** 404: no such journey, unit of work or criterion. EX_NOINPUT. */
   notFound: 66,
-  /** The server cannot be reached, timed out or answered 503; for serve/migrate the database. EX_UNAVAILABLE. */
+  /** The server cannot be reached, timed out or answered 503; for serve/migrate/prune the database. EX_UNAVAILABLE. */
   unavailable: StorageUnavailableError.exitCode,
   /** The database was migrated by a newer release (serve, migrate, prune). */
   databaseTooNew: DatabaseTooNewError.exitCode,
@@ -66,7 +66,7 @@ Exit codes:
   4    refused (422): exit criteria not met, or not allowed by the playbook
   64   bad usage: an argument, option or setting is wrong (also the server's 400)
   66   not found (404): no such journey, unit of work or criterion
-  69   unavailable: the server cannot be reached or answered 503 (serve, migrate: the database)
+  69   unavailable: the server cannot be reached or answered 503 (serve, migrate, prune: the database)
   75   the database was migrated by a newer release
   77   not permitted (401, 403): no token, an unknown one, or a role that may not do this
   130  interrupted (Ctrl-C)

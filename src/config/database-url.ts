@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { ConfigError } from '../application/errors.js';
 
 /** Where the store lives, resolved from `--db` / `JOURNEY_DB`. */
@@ -75,4 +76,12 @@ export function parseDatabaseUrl(text: string, setting = '--db'): DatabaseUrl {
 /** Hides a password in a URL before it reaches a message or a log. */
 function redact(value: string): string {
   return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+/**
+ * Where a server on this database keeps its files (admin token, sign-off secret): next to a
+ * SQLite database, else `./data`. The client commands look for the token there too.
+ */
+export function dataDirOf(url: DatabaseUrl): string {
+  return url.backend === 'sqlite' ? dirname(url.path) : './data';
 }

@@ -1,7 +1,6 @@
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../application/errors.js';
-import type { DatabaseUrl } from '../../config/database-url.js';
+import { dataDirOf } from '../../config/database-url.js';
 import { loadOutletsFile } from '../../config/outlets-file.js';
 import {
   assertSafeBinding,
@@ -110,11 +109,6 @@ export async function runServe(
     await store.close();
     logger.info('journey serve: stopped');
   });
-}
-
-/** Where the server keeps its files (admin token, sign-off secret): next to a SQLite database. */
-function dataDirOf(url: DatabaseUrl): string {
-  return url.backend === 'sqlite' ? dirname(url.path) : './data';
 }
 
 /**
