@@ -35,10 +35,18 @@ export const DEFAULT_IDEMPOTENCY_ABANDON_AFTER: Millis = 60_000;
 /** How often expired keys are removed, at most (the first claim after that does it). */
 const SWEEP_EVERY: Millis = 60 * 60_000;
 
-/** Refusals that invite a retry: storing them would refuse the very retry they ask for. */
+/**
+ * Refusals that invite a retry: storing them would refuse the very retry they ask for. The
+ * controls' refusals lift by themselves or when a person says so (a stop, a pause, a freeze, a
+ * soak time), and a retry with the same key must then be able to promote.
+ */
 const RETRYABLE_CODES: ReadonlySet<ProblemCode> = new Set([
   'CONCURRENT_CHANGE',
   'PLAYBOOK_NOT_LOADED',
+  'JOURNEY_PAUSED',
+  'PROMOTIONS_PAUSED',
+  'FREEZE_IN_FORCE',
+  'SOAK_TIME_NOT_ELAPSED',
 ]);
 
 /** The headers of an answer that are part of it (the rest are per response). */

@@ -99,6 +99,11 @@ async function insertDeadLetter(
   );
 }
 
+/** Every outlet lease at once: only for the SQLite owner at start (see releaseAllLeases). */
+export async function releaseAllOutletLeases(driver: SqlDriver): Promise<void> {
+  await driver.run('UPDATE outlet_checkpoints SET lease_owner = NULL, lease_expires_at = NULL');
+}
+
 export async function releaseOutlet(
   driver: SqlDriver,
   outlet: string,

@@ -161,9 +161,7 @@ export class SqlStore implements Store {
 
   async releaseAllLeases(): Promise<number> {
     // The relay's outlet leases too: a restarted owner delivers at once, not after leaseFor.
-    await this.#driver.run(
-      'UPDATE outlet_checkpoints SET lease_owner = NULL, lease_expires_at = NULL',
-    );
+    await outlets.releaseAllOutletLeases(this.#driver);
     return queue.releaseAllLeases(this.#driver);
   }
 

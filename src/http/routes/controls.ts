@@ -4,6 +4,7 @@ import type { JsonValue } from '../../domain/index.js';
 import { requesterOf } from '../auth.js';
 import { problemResponses } from '../schemas/problem.js';
 import { named } from '../schemas/registry.js';
+import { Reason } from '../schemas/requests.js';
 import { BEARER, needs, type RouteContext } from './context.js';
 
 /**
@@ -12,7 +13,6 @@ import { BEARER, needs, type RouteContext } from './context.js';
  */
 
 const tags = ['controls'];
-const Reason = z.string().trim().min(1).max(1_000).describe('Why, in words; kept for audit');
 const Text = z.string().max(200);
 const FreezeId = z
   .string()

@@ -24,7 +24,7 @@ export const WorkIdParams = z.strictObject({
     .describe("The unit of work's id"),
 });
 
-const Reason = z
+export const Reason = z
   .string()
   .trim()
   .min(1)
@@ -89,7 +89,7 @@ export const ApprovalBody = named(
 );
 
 export const RevokeApprovalQuery = z.strictObject({
-  reason: z.string().trim().min(1).max(1_000).optional().describe('Why, kept in the audit trail'),
+  reason: Reason.optional(),
 });
 
 export const CriterionParams = z.strictObject({
