@@ -55,7 +55,14 @@ afterAll(async () => {
 });
 
 interface DeadLetters {
-  items: { eventId: string; type: string; attempts: number; lastError: string }[];
+  items: {
+    eventId: string;
+    type: string;
+    attempts: number;
+    lastError: string;
+    deadAt: string;
+    replayRequestedAt: string | null;
+  }[];
   nextCursor: string | null;
 }
 
@@ -117,6 +124,26 @@ it('discards one dead letter, replays another, and replays them all', async () =
   );
   // Delivered again, refused again: still a dead letter, with the new error.
   await expect.poll(() => refused, { timeout: 15_000 }).toBeGreaterThan(before);
+  // The failed replay leaves the dead letter in place (its place in the list too: deadAt stays
+  // when it first died), one attempt more, no longer waiting for a replay: nothing is lost by
+  // replaying into a receiver that still refuses.
+  await expect
+    .poll(
+      async () => {
+        const run = await journey(['dead-letters', 'refused', '--json'], server.env('viewer'));
+        const letter = (JSON.parse(run.stdout) as DeadLetters).items.find(
+          (l) => l.eventId === started.eventId,
+        );
+        return (
+          letter !== undefined &&
+          letter.replayRequestedAt === null &&
+          letter.attempts === started.attempts + 1 &&
+          letter.deadAt === started.deadAt
+        );
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
   const all = await journey(['replay', 'refused', '--all', '--json'], server.env('operator'));
   expect(all.code).toBe(0);
   expect(JSON.parse(all.stdout)).toEqual({ requested: 1 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Relay } from '../../src/relay/relay.js';
-import { webhookOutlet } from '../../src/relay/webhook-outlet.js';
+import { DEFAULT_WEBHOOK_TIMEOUT, webhookOutlet } from '../../src/relay/webhook-outlet.js';
 import { forEachBackend } from '../support/backends.js';
 import {
   allEvents,
@@ -49,6 +49,10 @@ forEachBackend((backend) => {
       expect(tries.size).toBe(stored.length);
       for (const attempts of tries.values()) {
         expect(attempts[0]?.status).toBeUndefined();
+        // The relay hung up on the hanging request itself, long before the default timeout:
+        // the configured 50 ms is what ended the attempt (the receiver never answers it).
+        await expect.poll(() => attempts[0]?.abandonedAfterMs).toBeDefined();
+        expect(attempts[0]?.abandonedAfterMs).toBeLessThan(DEFAULT_WEBHOOK_TIMEOUT / 2);
         expect(attempts.filter((r) => r.status === 204).length).toBeGreaterThanOrEqual(1);
       }
       expect(journeyOrder(receiver.accepted().map((r) => r.event))).toEqual(

@@ -25,6 +25,11 @@ export interface ReceivedRequest {
   readonly event: CloudEventJson;
   /** The status answered; undefined while (or when never) answered. */
   status: number | undefined;
+  /**
+   * For a request left hanging: ms from its arrival until the sender closed the connection (it
+   * gave up); undefined while it is open or when it was answered.
+   */
+  abandonedAfterMs?: number;
 }
 
 export type Responder = (event: CloudEventJson, received: readonly ReceivedRequest[]) => Reply;
@@ -54,6 +59,10 @@ export class WebhookReceiver {
         this.received.push(entry);
         const reply = this.respond(entry.event, this.received);
         if (reply === 'hang') {
+          const arrived = performance.now();
+          response.on('close', () => {
+            entry.abandonedAfterMs = performance.now() - arrived;
+          });
           return;
         }
         entry.status = reply.status;
