@@ -21,7 +21,7 @@ export interface ClientSettings {
   readonly token: string;
 }
 
-export const DEFAULT_API_URL = 'http://127.0.0.1:7400';
+const DEFAULT_API_URL = 'http://127.0.0.1:7400';
 
 /** No token anywhere: the server would answer 401 to every request, so say how to get one. */
 export class MissingTokenError extends Error {
@@ -68,7 +68,7 @@ export async function resolveClientSettings(
 }
 
 /** An absolute http(s) URL with no query or fragment; a trailing slash is dropped. */
-export function parseApiUrl(text: string, setting: string): string {
+function parseApiUrl(text: string, setting: string): string {
   let url: URL;
   try {
     url = new URL(text.trim());
@@ -85,7 +85,7 @@ export function parseApiUrl(text: string, setting: string): string {
 }
 
 /** Where `journey serve` on this machine keeps its admin token (serve-run.ts `apiAccess`). */
-export function localTokenFile(environment: Environment): string {
+function localTokenFile(environment: Environment): string {
   const database =
     environment.databaseUrl === undefined
       ? undefined

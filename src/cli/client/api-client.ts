@@ -338,7 +338,7 @@ function answerError(
 }
 
 /** Why there was no answer, in words: `connection refused`, `no answer within 30 s`. */
-export function unreachableReason(error: unknown, signal: AbortSignal): string {
+function unreachableReason(error: unknown, signal: AbortSignal): string {
   if (signal.aborted) {
     return 'no answer in time';
   }

@@ -45,7 +45,7 @@ export function registerMigrateCommand(
 }
 
 /** `migrated sqlite ./data/journeys.db from version 0 to 2 (applied: 0001_event_store, ...)`. */
-export function migrationLine(database: string, report: MigrationReport): string {
+function migrationLine(database: string, report: MigrationReport): string {
   if (report.applied.length === 0) {
     return `${database} is already at version ${report.to}`;
   }

@@ -68,7 +68,7 @@ export function describeEvent(data: DomainEventData): string {
 }
 
 /** `3 of 4 passed; user_satisfaction failed: 3.2 is not > 4`. */
-export function summarizeResults(results: readonly CriterionResult[]): string {
+function summarizeResults(results: readonly CriterionResult[]): string {
   const passed = results.filter((r) => r.outcome === 'passed').length;
   const others = results
     .filter((r) => r.outcome !== 'passed')

@@ -83,16 +83,16 @@ export function renderUnit(unit: UnitOfWorkView, style: Style): string {
   return section(style, unitTitle(unit), renderTasks(unit.tasks, style));
 }
 
-export function unitTitle(unit: UnitOfWorkView): string {
+function unitTitle(unit: UnitOfWorkView): string {
   return `${unit.stage} ${unit.purpose} unit ${unit.workId}: ${unit.status}`;
 }
 
-export function evaluationTitle(evaluation: ExitCriteriaView): string {
+function evaluationTitle(evaluation: ExitCriteriaView): string {
   const passed = evaluation.results.filter((r) => r.outcome === 'passed').length;
   return `Exit criteria of ${evaluation.stage} at ${formatInstant(evaluation.evaluatedAt)}: ${passed} of ${evaluation.results.length} passed`;
 }
 
-export function renderTasks(tasks: readonly TaskView[], style: Style): string {
+function renderTasks(tasks: readonly TaskView[], style: Style): string {
   const rows = tasks.map((task) => {
     const last = task.attempts.at(-1);
     return [
@@ -111,7 +111,7 @@ export function renderTasks(tasks: readonly TaskView[], style: Style): string {
   return table(['TASK', 'STATUS', 'ATTEMPTS', 'AGENT', 'TOOK', 'NOTE'], rows);
 }
 
-export function renderCriteria(evaluation: ExitCriteriaView, style: Style): string {
+function renderCriteria(evaluation: ExitCriteriaView, style: Style): string {
   const rows = evaluation.results.map((r) => [
     r.criterionId,
     toneOf(style, r.outcome)(r.outcome),

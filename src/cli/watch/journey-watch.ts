@@ -29,7 +29,7 @@ export interface WatchOptions {
   readonly tracker?: ProgressTracker;
 }
 
-export const WATCH_INTERVAL_MS = 500;
+const WATCH_INTERVAL_MS = 500;
 
 /**
  * Follows a client's journey until it pauses for a person or ends, printing its progress from
