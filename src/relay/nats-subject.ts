@@ -8,7 +8,7 @@ import { CLOUD_EVENT_TYPE_PREFIX } from './cloud-event.js';
  * hold dots, spaces or wildcards that would split or break a subject, and one subject per
  * client would grow the subject space without bound. Consumers filter on the envelope instead.
  */
-export const SUBJECT_PLACEHOLDERS = ['type'] as const;
+const SUBJECT_PLACEHOLDERS = ['type'] as const;
 
 export const DEFAULT_SUBJECT_TEMPLATE = 'journeys.events.{type}';
 

@@ -12,7 +12,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * A secret `whsec_<base64>` is keyed by its base64-decoded bytes (the specification's form);
  * any other string is keyed by its UTF-8 bytes (what the libraries call a `raw` secret).
  */
-export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+const WEBHOOK_SECRET_PREFIX = 'whsec_';
 
 /** @default 300 seconds either side of now, the specification's recommendation. */
 export const DEFAULT_WEBHOOK_TOLERANCE_SECONDS = 300;

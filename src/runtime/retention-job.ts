@@ -8,7 +8,7 @@ export interface Timers {
   clearInterval(handle: unknown): void;
 }
 
-export const realTimers: Timers = {
+const realTimers: Timers = {
   setInterval: (callback, every) => setInterval(callback, every).unref(),
   clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
 };

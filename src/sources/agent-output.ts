@@ -54,7 +54,7 @@ const ISO_INSTANT =
  * A real instant, normalised to UTC. A zone is required (a local time would shift with the
  * server's zone), and the date must exist: `Date.parse` rolls `02-30` over to March.
  */
-export function parseInstant(text: string): Instant | undefined {
+function parseInstant(text: string): Instant | undefined {
   const match = ISO_INSTANT.exec(text);
   const millis = Date.parse(text);
   if (match === null || Number.isNaN(millis)) {

@@ -11,7 +11,7 @@ export interface Backoff {
 }
 
 /** How long a cancel may take before we stop waiting for the agent to confirm it. */
-export const CANCEL_GRACE: Millis = 1000;
+const CANCEL_GRACE: Millis = 1000;
 
 /** Polls an agent's task until it ends; rejects as soon as `signal` aborts. */
 export async function waitForOutcome(

@@ -105,10 +105,10 @@ export function boundedFetch(
 }
 
 /** A task with its history and artifacts is kilobytes; this much means a broken agent. */
-export const MAX_REPLY_BYTES = 8 * 1024 * 1024;
+const MAX_REPLY_BYTES = 8 * 1024 * 1024;
 
 /** The agent answered, with more than we will hold in memory: a bad reply, not a network one. */
-export class ReplyTooLargeError extends Error {
+class ReplyTooLargeError extends Error {
   override readonly name = 'ReplyTooLargeError';
   constructor() {
     super(`the reply is larger than ${MAX_REPLY_BYTES} bytes`);
