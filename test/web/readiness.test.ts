@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { ApprovalReadiness, Readiness } from '../../src/web/api/control-types.js';
+import type {
+  ApprovalReadiness,
+  CriterionReadiness,
+  Readiness,
+} from '../../src/web/api/control-types.js';
 import {
   allowsSignOffLink,
   approvalNeeds,
+  criterionControls,
+  hasControls,
   mayDecideApproval,
   ownDecision,
   timeLeft,
@@ -109,5 +115,54 @@ describe('time left', () => {
         now,
       ),
     ).toBe('passes in 5m');
+  });
+});
+
+describe('criterionControls', () => {
+  const criterion = (extra: Partial<CriterionReadiness>): CriterionReadiness => ({
+    criterionId: 'c',
+    description: 'C',
+    source: 'agent',
+    outcome: 'passed',
+    reason: '',
+    evaluatedAt: '2026-01-01T00:00:00Z',
+    kind: 'metric',
+    window: null,
+    approval: null,
+    ...extra,
+  });
+
+  it('offers a decision on an inconclusive reading, and again once decided', () => {
+    expect(criterionControls(criterion({ outcome: 'inconclusive' }), 'otto').decide).toBe('first');
+    const resolution = { decision: 'accept', reason: 'r', decidedBy: 'otto', at: 'x' } as const;
+    expect(criterionControls(criterion({ resolution }), 'otto').decide).toBe('again');
+    expect(hasControls(criterionControls(criterion({}), 'otto'))).toBe(false);
+  });
+
+  it('offers withdrawing one’s own decision and a sign-off link on an approval criterion', () => {
+    const decided = approval({
+      decisions: [
+        {
+          approverId: 'otto',
+          role: 'operator',
+          decision: 'rejected',
+          at: 'x',
+          counts: true,
+          expired: false,
+          expiresAt: null,
+        },
+      ],
+    });
+    const controls = criterionControls(
+      criterion({ kind: 'approval', source: 'approval', outcome: 'failed', approval: decided }),
+      'otto',
+    );
+    expect(controls).toEqual({ decide: null, withdraw: 'rejected', signOffLink: true });
+    expect(
+      criterionControls(
+        criterion({ kind: 'approval', source: 'approval', outcome: 'passed', approval: decided }),
+        'ada',
+      ),
+    ).toEqual({ decide: null, withdraw: null, signOffLink: false });
   });
 });

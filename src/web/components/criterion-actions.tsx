@@ -1,5 +1,5 @@
 import type { CriterionReadiness } from '../api/control-types.js';
-import { allowsSignOffLink, ownDecision } from '../model/readiness.js';
+import { criterionControls, hasControls } from '../model/readiness.js';
 
 export interface CriterionActionHandlers {
   readonly disabled: boolean;
@@ -28,32 +28,28 @@ export function CriterionActions({
 }) {
   const { disabled } = handlers;
   const name = `“${criterion.description}”`;
-  const undecided = criterion.kind === 'metric' && criterion.outcome === 'inconclusive';
-  const decided = criterion.kind === 'metric' && criterion.resolution !== undefined;
-  const approval = criterion.approval;
-  const own = approval === null ? null : ownDecision(approval, approverId);
-  const signOff =
-    approval !== null && allowsSignOffLink(approval) && criterion.outcome !== 'passed';
-  if (!undecided && !decided && own === null && !signOff) {
+  const controls = criterionControls(criterion, approverId);
+  if (!hasControls(controls)) {
     return null;
   }
+  const { decide, withdraw } = controls;
   return (
     <div class="criterion-actions">
-      {undecided || decided ? (
+      {decide === null ? null : (
         <button type="button" disabled={disabled} onClick={() => handlers.onDecide(criterion)}>
-          {decided ? 'Decide again on' : 'Accept or reject'} {name}…
+          {decide === 'again' ? 'Decide again on' : 'Accept or reject'} {name}…
         </button>
-      ) : null}
-      {own === null ? null : (
+      )}
+      {withdraw === null ? null : (
         <button
           type="button"
           disabled={disabled}
-          onClick={() => handlers.onWithdraw(criterion, own.decision)}
+          onClick={() => handlers.onWithdraw(criterion, withdraw)}
         >
-          Withdraw my {own.decision === 'approved' ? 'approval' : 'rejection'} of {name}…
+          Withdraw my {withdraw === 'approved' ? 'approval' : 'rejection'} of {name}…
         </button>
       )}
-      {signOff ? (
+      {controls.signOffLink ? (
         <button type="button" disabled={disabled} onClick={() => handlers.onSignOffLink(criterion)}>
           Sign-off link for {name}…
         </button>

@@ -74,7 +74,15 @@ export function FreezeTable({
 function whenText(freeze: Readonly<Record<string, string>>): string {
   const zone = freeze['timezone'] ?? 'UTC';
   if (freeze['schedule'] !== undefined) {
-    return `every “${freeze['schedule']}” for ${freeze['duration'] ?? '?'} (${zone})`;
+    return `every “${freeze['schedule']}” for ${freeze['duration'] ?? '?'} (in ${zone})`;
   }
-  return `${freeze['from'] ?? '?'} to ${freeze['to'] ?? '?'} (${zone})`;
+  return `${instantText(freeze['from'])} to ${instantText(freeze['to'])} (defined in ${zone})`;
+}
+
+/** A time with its offset reads in the reader's zone; one without is shown as written. */
+function instantText(value: string | undefined): string {
+  if (value === undefined) {
+    return '?';
+  }
+  return /(Z|[+-]\d\d:\d\d)$/.test(value) ? formatTime(value) : value;
 }

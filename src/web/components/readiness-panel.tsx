@@ -4,7 +4,8 @@ import type { CriterionReadiness, Readiness } from '../api/control-types.js';
 import type { Problem } from '../api/types.js';
 import { useSession } from '../app/session.js';
 import { useAction } from '../app/use-action.js';
-import { formatTime } from '../model/format.js';
+import { counted, formatTime } from '../model/format.js';
+import { criterionControls, hasControls } from '../model/readiness.js';
 import { roleAllows } from '../model/roles.js';
 import { ActionDialog } from './action-dialog.js';
 import { ActionOutcomeView } from './action-outcome.js';
@@ -70,6 +71,10 @@ export function ReadinessPanel({
     );
   };
   const operator = roleAllows(caller.role, 'operator');
+  // The actions column is there only when some criterion has something to do.
+  const anyControls =
+    operator &&
+    (readiness?.criteria ?? []).some((c) => hasControls(criterionControls(c, caller.name)));
 
   return (
     <section aria-labelledby="readiness-heading" class="readiness">
@@ -94,14 +99,19 @@ export function ReadinessPanel({
                   : { symbol: '⚠', text: 'Not ready', tone: 'bad' }
               }
             />{' '}
-            {readiness.summary}
+            {readiness.blockers.length === 0
+              ? readiness.summary
+              : counted(readiness.blockers.length, 'thing blocks', 'things block') +
+                ' the promotion:'}
           </p>
-          <BlockerList blockers={readiness.blockers} now={now} />
+          {readiness.blockers.length === 0 ? null : (
+            <BlockerList blockers={readiness.blockers} now={now} />
+          )}
           <ReadinessTable
             criteria={readiness.criteria}
             now={now}
             actions={
-              operator
+              anyControls
                 ? (criterion) => (
                     <CriterionActions
                       criterion={criterion}

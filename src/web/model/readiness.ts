@@ -1,6 +1,7 @@
 import type {
   ApprovalDecisionReadiness,
   ApprovalReadiness,
+  CriterionReadiness,
   Readiness,
   WindowReadiness,
 } from '../api/control-types.js';
@@ -72,4 +73,38 @@ export function windowText(window: WindowReadiness, now: number): string {
     return `not holding; needs ${formatDuration(window.windowMs)}`;
   }
   return window.remainingMs <= 0 ? 'held long enough' : `passes ${timeLeft(window.passesAt, now)}`;
+}
+
+/** What an operator may do about one criterion now; each null/false when nothing. */
+export interface CriterionControls {
+  /** Decide an inconclusive reading: for the first time, or again (replacing the decision). */
+  readonly decide: 'first' | 'again' | null;
+  /** The caller's own decision, which they may withdraw. */
+  readonly withdraw: 'approved' | 'rejected' | null;
+  /** A sign-off link may be issued (the policy lets the client decide, not passed yet). */
+  readonly signOffLink: boolean;
+}
+
+export function criterionControls(
+  criterion: CriterionReadiness,
+  approverId: string,
+): CriterionControls {
+  const metric = criterion.kind === 'metric';
+  const approval = criterion.approval;
+  return {
+    decide: !metric
+      ? null
+      : criterion.resolution !== undefined
+        ? 'again'
+        : criterion.outcome === 'inconclusive'
+          ? 'first'
+          : null,
+    withdraw: approval === null ? null : (ownDecision(approval, approverId)?.decision ?? null),
+    signOffLink: approval !== null && allowsSignOffLink(approval) && criterion.outcome !== 'passed',
+  };
+}
+
+/** Whether there is anything to do about the criterion. */
+export function hasControls(controls: CriterionControls): boolean {
+  return controls.decide !== null || controls.withdraw !== null || controls.signOffLink;
 }
