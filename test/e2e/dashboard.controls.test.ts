@@ -37,6 +37,8 @@ describeWithChromium('dashboard: the gate controls', () => {
     // Pause: the banner says who, when and why; the API has it; a promotion is refused.
     await page.getByRole('button', { name: 'Pause journey…' }).click();
     const dialog = page.getByRole('dialog');
+    // The modal dialog takes the focus to its text box.
+    await expect(focused(page)).resolves.toBe('action-dialog-text');
     await dialog.getByRole('button', { name: 'Pause journey' }).click();
     await dialog.getByText('Please give a reason.').waitFor();
     await dialog.getByLabel(/Why pause/).fill('Client asked to hold');
@@ -111,6 +113,7 @@ describeWithChromium('dashboard: the gate controls', () => {
     await dialog.getByRole('button', { name: 'Issue link' }).click();
     const url = dialog.getByLabel(/Sign-off link \(shown only now/);
     await url.waitFor();
+    await expect(focused(page)).resolves.toBe('issued-link-url');
     const link = await url.inputValue();
     expect(link.startsWith(`${dashboard.server.url}/sign-off/`)).toBe(true);
     await dialog.getByRole('button', { name: 'Copy link' }).click();
@@ -209,6 +212,17 @@ describeWithChromium('dashboard: the gate controls', () => {
         })
       ).status,
     ).toBe(201);
+    // An operator is refused too, and is not offered the override (admins only).
+    const operator = await dashboard.newPage();
+    await dashboard.signIn(operator, 'operator');
+    await openJourney(operator, 'initech');
+    await operator.getByRole('button', { name: 'Promote to pilot' }).click();
+    await expect(refusal(operator).textContent()).resolves.toContain('FREEZE_IN_FORCE');
+    await operator.getByText('An admin may promote through the freeze', { exact: false }).waitFor();
+    await expect(operator.getByRole('button', { name: 'Override freeze…' }).count()).resolves.toBe(
+      0,
+    );
+
     await openJourney(page, 'initech');
     await page.locator('[data-blocker="FREEZE_IN_FORCE"]').waitFor();
     await page.getByRole('button', { name: 'Promote to pilot' }).click();
@@ -271,6 +285,11 @@ async function openJourney(page: Page, clientId: string): Promise<void> {
   await page.getByRole('link', { name: 'Journeys', exact: true }).click();
   await page.getByRole('link', { name: clientId, exact: true }).click();
   await page.getByRole('heading', { name: clientId, level: 1 }).waitFor();
+}
+
+/** The id of the element that has the focus (evaluated in the page: no DOM types here). */
+function focused(page: Page): Promise<string> {
+  return page.evaluate<string>('document.activeElement?.id ?? ""');
 }
 
 /** The refusal shown for the journey's actions. */

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { IssuedSignOffLink } from '../api/control-types.js';
 import { formatTime } from '../model/format.js';
 
@@ -9,6 +9,10 @@ import { formatTime } from '../model/format.js';
 export function IssuedLink({ link }: { link: IssuedSignOffLink }) {
   const input = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  // The form it replaces (and its focused button) is gone: focus moves to the URL.
+  useEffect(() => {
+    input.current?.focus();
+  }, []);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(link.url);

@@ -205,6 +205,8 @@ export function JourneyActions({
           >
             Override freeze…
           </button>
+        ) : frozen ? (
+          <p class="hint">An admin may promote through the freeze, giving a reason.</p>
         ) : null}
       </ActionOutcomeView>
       {dialog === null ? null : <ActionDialog {...dialog} onClose={() => setDialog(null)} />}

@@ -40,7 +40,9 @@ export function JourneyPage({ clientId }: { clientId: string }) {
   // A stop or a freeze is not a journey event: its change reloads the readiness instead.
   const fleet = controlsKey(useControls().controls);
   const reloadReadiness = readiness.reload;
-  useEffect(() => reloadReadiness(), [fleet, reloadReadiness]);
+  useEffect(() => {
+    reloadReadiness();
+  }, [fleet, reloadReadiness]);
 
   const data = journey.data;
   if (data === null) {
