@@ -55,6 +55,10 @@ describeWithChromium('dashboard: the gate controls', () => {
     await page.locator('[data-blocker="JOURNEY_PAUSED"]').waitFor();
     await page.getByRole('button', { name: 'Promote to pilot' }).click();
     await expect(refusal(page).textContent()).resolves.toContain('JOURNEY_PAUSED');
+    // The overview shows it too, live.
+    await page.getByRole('link', { name: 'Journeys', exact: true }).click();
+    await page.locator('[data-client-id="initech"]').filter({ hasText: 'Paused' }).waitFor();
+    await openJourney(page, 'initech');
 
     // Resume (the reason may be left out).
     await page.getByRole('button', { name: 'Resume journey…' }).click();
