@@ -1,8 +1,7 @@
 import { expect, it } from 'vitest';
+import { CONTROL_BUTTONS, JOURNEY_ACTIONS } from './action-buttons.js';
 import { describeWithChromium } from './chromium.js';
 import { useDashboard } from './dashboard-fixture.js';
-
-const ACTIONS = /Promote|Roll back|Approve|Cancel journey|Retry failed tasks/;
 
 /**
  * Roles in the dashboard: an operator opens a failed task's attempts, retries the failed setup
@@ -22,14 +21,36 @@ describeWithChromium('dashboard: roles and failed tasks', () => {
     expect(
       (await dashboard.api('POST', '/v1/journeys', { body: { clientId: 'globex' } })).status,
     ).toBe(201);
+    // hooli is healthy: its setup succeeds and its approval is given, so it is ready to promote.
+    expect(
+      (await dashboard.api('POST', '/v1/journeys', { body: { clientId: 'hooli' } })).status,
+    ).toBe(201);
+    expect(
+      (
+        await dashboard.api('POST', '/v1/journeys/hooli/approvals', {
+          as: 'operator',
+          body: { criterion: 'demo_approved' },
+        })
+      ).status,
+    ).toBe(201);
 
     const page = await dashboard.newPage();
     await dashboard.signIn(page, 'operator');
     const card = page.locator('[data-client-id="globex"]');
+    const healthy = page.locator('[data-client-id="hooli"]');
     await card.filter({ hasText: 'Blocked' }).waitFor({ timeout: 20_000 });
+    await healthy.filter({ hasText: 'Ready to promote' }).waitFor({ timeout: 20_000 });
     await expect(card.getAttribute('class')).resolves.toContain('attention');
+    await expect(healthy.getAttribute('class')).resolves.not.toContain('attention');
+    // The filter hides the healthy journey and keeps the blocked one.
     await page.getByLabel('Show').selectOption('attention');
+    await healthy.waitFor({ state: 'detached' });
     await expect(page.locator('.journey-card').count()).resolves.toBe(1);
+    await expect(card.count()).resolves.toBe(1);
+    await page.getByLabel('Show').selectOption('all');
+    await healthy.waitFor();
+    await page.getByLabel('Show').selectOption('attention');
+    await healthy.waitFor({ state: 'detached' });
     await card.getByRole('link', { name: 'globex' }).click();
 
     const failed = page.locator('.dag-node[data-task-id="create_tenant"][data-status="failed"]');
@@ -63,9 +84,13 @@ describeWithChromium('dashboard: roles and failed tasks', () => {
     await page.getByText('Signed in as').filter({ hasText: 'viewer' }).waitFor();
     await page.getByRole('link', { name: 'globex' }).click();
     await page.locator('.dag-node').first().waitFor();
-    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+    // Wait for what renders last (the readiness, evaluated for the page, and the events the
+    // timeline shows), so a button that would come with them would be there by now.
+    await page.locator('table.readiness-criteria tbody tr').first().waitFor();
+    await page.locator('.timeline-entry[data-event-type="ApprovalGranted"]').waitFor();
     await expect(page.getByRole('heading', { name: 'Actions' }).count()).resolves.toBe(0);
-    await expect(page.getByRole('button', { name: ACTIONS }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: JOURNEY_ACTIONS }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: CONTROL_BUTTONS }).count()).resolves.toBe(0);
     // Reading is allowed: the tasks open, the criteria can be checked now (records nothing).
     await page.locator('.dag-node').first().click();
     await page.locator('.task-details').waitFor();

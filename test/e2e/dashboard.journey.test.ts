@@ -120,7 +120,7 @@ describeWithChromium('dashboard: a journey from sign-in to rollback', () => {
     await dashboard.screenshot(page, 'overview');
   }, 120_000);
 
-  it('fits a phone: no sideways scrolling, the graph stacked', async () => {
+  it('fits a phone: no sideways scrolling, the graph stacked, the controls too', async () => {
     const page = await dashboard.newPage({ width: 390, height: 844 });
     await dashboard.signIn(page, 'admin');
     await page.locator('[data-client-id="acme"]').waitFor();
@@ -135,5 +135,9 @@ describeWithChromium('dashboard: a journey from sign-in to rollback', () => {
     await page.locator('.dag-node').first().waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
     await dashboard.screenshot(page, 'journey-phone');
+    await page.getByRole('link', { name: 'Controls', exact: true }).click();
+    await page.getByRole('button', { name: 'Add freeze' }).waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await dashboard.screenshot(page, 'controls-phone');
   }, 60_000);
 });

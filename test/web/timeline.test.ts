@@ -71,4 +71,35 @@ describe('timelineOf', () => {
     const [odd] = timelineOf([event('JourneyCancelled', { reason: 42 }, 'ada')]);
     expect(odd).toMatchObject({ title: 'Cancelled in ', who: 'ada', why: null });
   });
+
+  it('says who paused, resumed, decided an inconclusive criterion and overrode a freeze', () => {
+    const entries = timelineOf([
+      event('JourneyPaused', { stage: 'sandbox', pausedBy: 'otto', reason: 'client hold' }),
+      event('JourneyResumed', { stage: 'sandbox', resumedBy: 'otto' }),
+      event('InconclusiveResolved', {
+        criterionId: 'search_quality',
+        decision: 'accept',
+        decidedBy: 'otto',
+        reason: 'outage',
+      }),
+      event('StagePromoted', {
+        fromStage: 'sandbox',
+        toStage: 'pilot',
+        promotedBy: 'ada',
+        reason: 'manual',
+        freezeOverride: { reason: 'launch', overriddenBy: 'ada', freezes: [{ freezeId: 'eoy' }] },
+      }),
+    ]);
+    expect(entries.map(({ title, who, why, tone }) => ({ title, who, why, tone }))).toEqual([
+      { title: 'Paused in Sandbox', who: 'otto', why: 'client hold', tone: 'warn' },
+      { title: 'Resumed in Sandbox', who: 'otto', why: null, tone: 'neutral' },
+      { title: 'Accepted inconclusive search_quality', who: 'otto', why: 'outage', tone: 'good' },
+      {
+        title: 'Promoted from Sandbox to Pilot',
+        who: 'ada',
+        why: 'manual; freeze overridden: launch (eoy)',
+        tone: 'good',
+      },
+    ]);
+  });
 });

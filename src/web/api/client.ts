@@ -46,6 +46,13 @@ export class ApiClient {
     return this.#send<T>('POST', path, body);
   }
 
+  /** A DELETE, with its `reason` (when given) in the query string, as the API takes it. */
+  delete<T>(path: string, reason?: string): Promise<T> {
+    const query =
+      reason === undefined || reason === '' ? '' : `?reason=${encodeURIComponent(reason)}`;
+    return this.#send<T>('DELETE', `${path}${query}`, undefined);
+  }
+
   async #send<T>(method: string, path: string, body: object | undefined): Promise<T> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.token}`,

@@ -12,7 +12,8 @@ import type {
 
 /** The API routes the dashboard calls (docs/api.md), one function each. */
 
-const journeyPath = (clientId: string): string => `/v1/journeys/${encodeURIComponent(clientId)}`;
+export const journeyPath = (clientId: string): string =>
+  `/v1/journeys/${encodeURIComponent(clientId)}`;
 
 export const whoAmI = (api: ApiClient): Promise<Caller> => api.get('/v1/me');
 
@@ -40,8 +41,16 @@ export const getSuccessMetricsSeries = (
   points: number,
 ): Promise<SuccessMetricsSeries> => api.get(`/v1/reports/success-metrics/series?points=${points}`);
 
-export const promote = (api: ApiClient, clientId: string): Promise<Journey> =>
-  api.post(`${journeyPath(clientId)}/promotions`);
+/** Promotes to the next stage; an admin may promote through the freezes in force, saying why. */
+export const promote = (
+  api: ApiClient,
+  clientId: string,
+  overrideFreeze?: { readonly reason: string },
+): Promise<Journey> =>
+  api.post(
+    `${journeyPath(clientId)}/promotions`,
+    overrideFreeze === undefined ? undefined : { overrideFreeze },
+  );
 
 export const rollBack = (api: ApiClient, clientId: string, reason: string): Promise<Journey> =>
   api.post(`${journeyPath(clientId)}/rollback`, { reason });

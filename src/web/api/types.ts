@@ -44,6 +44,8 @@ export interface Problem {
   readonly code: string;
   readonly results?: readonly CriterionResult[];
   readonly errors?: readonly { readonly path: string; readonly message: string }[];
+  /** A domain refusal's ids and facts (e.g. FREEZE_INVALID's `problems`, a freeze's `until`). */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 export type Outcome = 'passed' | 'failed' | 'inconclusive';
@@ -64,6 +66,13 @@ export interface CriterionResult {
   readonly windowRemaining?: number;
   readonly approvedBy?: readonly string[];
   readonly rejectedBy?: readonly string[];
+  /** A person's decision on an inconclusive reading (accept counts as passed). */
+  readonly resolution?: {
+    readonly decision: 'accept' | 'reject';
+    readonly reason: string;
+    readonly decidedBy: string;
+    readonly at: string;
+  };
 }
 
 export interface ExitCriteriaEvaluation {
@@ -96,6 +105,12 @@ export interface ApprovalDecision {
   readonly comment?: string;
 }
 
+export interface JourneyPause {
+  readonly pausedBy: string;
+  readonly reason: string;
+  readonly at: string;
+}
+
 export interface JourneySummary {
   readonly journeyId: string;
   readonly clientId: string;
@@ -108,6 +123,8 @@ export interface JourneySummary {
   readonly stageEnteredAt: string;
   readonly endedAt: string | null;
   readonly overdueSince: string | null;
+  /** Who paused the journey, when and why; null unless paused. */
+  readonly paused: JourneyPause | null;
   readonly stageHistory: readonly StageTransition[];
   readonly exitCriteria: ExitCriteriaEvaluation | null;
   readonly approvals: readonly ApprovalDecision[];

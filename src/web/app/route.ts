@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 export type Route =
   | { readonly page: 'overview' }
   | { readonly page: 'journey'; readonly clientId: string }
+  | { readonly page: 'controls' }
   | { readonly page: 'not-found'; readonly hash: string };
 
 /** The API's client id rule: a letter or digit, then up to 127 of `A-Za-z0-9._:-`. */
@@ -13,6 +14,9 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '' || path === '/') {
     return { page: 'overview' };
+  }
+  if (path === '/controls') {
+    return { page: 'controls' };
   }
   const journey = /^\/journeys\/([^/]+)$/.exec(path);
   if (journey?.[1] !== undefined) {
@@ -29,6 +33,8 @@ export function journeyHref(clientId: string): string {
 }
 
 export const OVERVIEW_HREF = '#/';
+
+export const CONTROLS_HREF = '#/controls';
 
 /** The current route, following the fragment as it changes. */
 export function useRoute(): Route {

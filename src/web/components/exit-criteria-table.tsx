@@ -1,20 +1,8 @@
-import type {
-  Comparator,
-  CriterionResult,
-  ExitCriteriaEvaluation,
-  MetricValue,
-} from '../api/types.js';
+import type { ExitCriteriaEvaluation } from '../api/types.js';
+import { observedText, thresholdText } from '../model/criterion-text.js';
 import { formatTime, humanize } from '../model/format.js';
 import { labelFor, OUTCOME_LABELS } from '../model/labels.js';
 import { LabelBadge } from './label-badge.js';
-
-const COMPARATOR_TEXT: Readonly<Record<Comparator, string>> = {
-  gt: '>',
-  gte: '≥',
-  lt: '<',
-  lte: '≤',
-  eq: '=',
-};
 
 /** One evaluation of a stage's exit criteria: observed value against threshold, per criterion. */
 export function ExitCriteriaTable({
@@ -49,8 +37,8 @@ export function ExitCriteriaTable({
               data-outcome={result.outcome}
             >
               <th scope="row">{result.description}</th>
-              <td>{observed(result)}</td>
-              <td>{threshold(result)}</td>
+              <td>{observedText(result)}</td>
+              <td>{thresholdText(result)}</td>
               <td>
                 <LabelBadge label={labelFor(OUTCOME_LABELS, result.outcome)} />
               </td>
@@ -61,23 +49,4 @@ export function ExitCriteriaTable({
       </table>
     </div>
   );
-}
-
-function observed(result: CriterionResult): string {
-  if (result.source === 'approval') {
-    const approved = result.approvedBy ?? [];
-    return approved.length === 0 ? 'no approval' : `approved by ${approved.join(', ')}`;
-  }
-  return result.observed === undefined || result.observed === null ? '–' : value(result.observed);
-}
-
-function threshold(result: CriterionResult): string {
-  if (result.threshold === undefined || result.comparator === undefined) {
-    return result.source === 'approval' ? 'approval' : '–';
-  }
-  return `${COMPARATOR_TEXT[result.comparator]} ${value(result.threshold)}`;
-}
-
-function value(metric: MetricValue): string {
-  return typeof metric === 'boolean' ? (metric ? 'yes' : 'no') : String(metric);
 }

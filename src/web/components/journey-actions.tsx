@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { toProblem } from '../api/client.js';
+import { pauseJourney, resumeJourney } from '../api/control-endpoints.js';
+import type { Readiness } from '../api/control-types.js';
 import {
   cancelJourney,
   decideApproval,
@@ -7,17 +8,21 @@ import {
   retryFailedTasks,
   rollBack,
 } from '../api/endpoints.js';
-import type { CriterionResult, Journey, Problem } from '../api/types.js';
+import type { CriterionResult, Journey } from '../api/types.js';
 import { useSession } from '../app/session.js';
+import { useAction } from '../app/use-action.js';
+import { mayDecideApproval } from '../model/readiness.js';
+import { roleAllows } from '../model/roles.js';
 import { promotionTarget, rollbackTarget } from '../model/stages.js';
-import { ActionDialog, type ActionDialogProps } from './action-dialog.js';
-import { ProblemView } from './problem-view.js';
-
-type Outcome =
-  | { readonly kind: 'done'; readonly text: string }
-  | { readonly kind: 'refused'; readonly action: string; readonly problem: Problem };
-
-type Dialog = Omit<ActionDialogProps, 'onClose'>;
+import { ActionDialog } from './action-dialog.js';
+import { ActionOutcomeView } from './action-outcome.js';
+import {
+  overrideFreezeDialog,
+  pauseDialog,
+  reasonDialog,
+  resumeDialog,
+  type DialogSpec,
+} from './journey-dialogs.js';
 
 /**
  * What an operator (or admin) may do to the journey now. Shown only to those roles; the API
@@ -25,39 +30,34 @@ type Dialog = Omit<ActionDialogProps, 'onClose'>;
  */
 export function JourneyActions({
   journey,
+  readiness,
   onChanged,
 }: {
   journey: Journey;
+  /** When known, approval buttons follow each criterion's policy (who may decide). */
+  readiness: Readiness | null;
   onChanged: () => void;
 }) {
-  const { api } = useSession();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [dialog, setDialog] = useState<Dialog | null>(null);
+  const { api, caller } = useSession();
+  const runner = useAction(onChanged);
+  const [dialog, setDialog] = useState<DialogSpec | null>(null);
   const { clientId } = journey;
-
-  const run = async (action: string, done: string, call: () => Promise<unknown>) => {
-    setBusy(action);
-    setOutcome(null);
-    try {
-      await call();
-      setOutcome({ kind: 'done', text: done });
-    } catch (error) {
-      setOutcome({ kind: 'refused', action, problem: toProblem(error) });
-    } finally {
-      setBusy(null);
-      onChanged();
-    }
-  };
+  const { busy, outcome, run } = runner;
 
   const rollingBack = journey.status === 'rolling_back';
   const promoteTo = journey.active && !rollingBack ? promotionTarget(journey.currentStage) : null;
   const rollbackTo = journey.active && !rollingBack ? rollbackTarget(journey.currentStage) : null;
   const failedUnit =
     journey.currentUnitOfWork?.status === 'failed' ? journey.currentUnitOfWork : null;
-  const approvals = pendingApprovals(journey);
+  const approvals = pendingApprovals(journey).filter((result) =>
+    mayDecideApproval(readiness, result.criterionId, caller.role),
+  );
+  const promoted = (target: string) =>
+    target === 'completed' ? 'Journey completed.' : `Promoted to ${target}.`;
+  const frozen =
+    outcome?.kind === 'refused' && outcome.problem.code === 'FREEZE_IN_FORCE' && promoteTo !== null;
 
-  const approve = (result: CriterionResult): Dialog => ({
+  const approve = (result: CriterionResult): DialogSpec => ({
     title: `Decide on “${result.description}”`,
     prompt: 'Comment',
     required: false,
@@ -100,13 +100,7 @@ export function JourneyActions({
             type="button"
             class="primary"
             disabled={busy !== null}
-            onClick={() =>
-              void run(
-                'Promote',
-                promoteTo === 'completed' ? 'Journey completed.' : `Promoted to ${promoteTo}.`,
-                () => promote(api, clientId),
-              )
-            }
+            onClick={() => void run('Promote', promoted(promoteTo), () => promote(api, clientId))}
           >
             {promoteTo === 'completed' ? 'Complete journey' : `Promote to ${promoteTo}`}
           </button>
@@ -124,25 +118,47 @@ export function JourneyActions({
             Retry failed tasks
           </button>
         )}
+        <button
+          type="button"
+          disabled={busy !== null}
+          onClick={() =>
+            setDialog(
+              journey.paused === null
+                ? pauseDialog(
+                    clientId,
+                    (reason) =>
+                      void run('Pause', 'Journey paused.', () =>
+                        pauseJourney(api, clientId, reason),
+                      ),
+                  )
+                : resumeDialog(
+                    clientId,
+                    (reason) =>
+                      void run('Resume', 'Journey resumed.', () =>
+                        resumeJourney(api, clientId, reason),
+                      ),
+                  ),
+            )
+          }
+        >
+          {journey.paused === null ? 'Pause journey…' : 'Resume journey…'}
+        </button>
         {rollbackTo === null ? null : (
           <button
             type="button"
             disabled={busy !== null}
             onClick={() =>
-              setDialog({
-                title: `Roll back to ${rollbackTo}`,
-                prompt: 'Why roll back?',
-                required: true,
-                choices: [
-                  {
-                    label: 'Roll back',
-                    run: (reason) =>
-                      void run('Roll back', `Rolling back to ${rollbackTo}.`, () =>
-                        rollBack(api, clientId, reason),
-                      ),
-                  },
-                ],
-              })
+              setDialog(
+                reasonDialog(
+                  `Roll back to ${rollbackTo}`,
+                  'Why roll back?',
+                  'Roll back',
+                  (reason) =>
+                    void run('Roll back', `Rolling back to ${rollbackTo}.`, () =>
+                      rollBack(api, clientId, reason),
+                    ),
+                ),
+              )
             }
           >
             Roll back to {rollbackTo}…
@@ -153,35 +169,46 @@ export function JourneyActions({
           class="danger"
           disabled={busy !== null}
           onClick={() =>
-            setDialog({
-              title: `Cancel the journey of ${clientId}`,
-              prompt: 'Why cancel?',
-              required: true,
-              choices: [
-                {
-                  label: 'Cancel journey',
-                  run: (reason) =>
-                    void run('Cancel', 'Journey cancelled.', () =>
-                      cancelJourney(api, clientId, reason),
-                    ),
-                },
-              ],
-            })
+            setDialog(
+              reasonDialog(
+                `Cancel the journey of ${clientId}`,
+                'Why cancel?',
+                'Cancel journey',
+                (reason) =>
+                  void run('Cancel', 'Journey cancelled.', () =>
+                    cancelJourney(api, clientId, reason),
+                  ),
+              ),
+            )
           }
         >
           Cancel journey…
         </button>
       </div>
-      <div class="action-outcome" aria-live="polite">
-        {busy === null ? null : <p class="notice">{busy}…</p>}
-        {outcome?.kind === 'done' ? <p class="notice success">{outcome.text}</p> : null}
-        {outcome?.kind === 'refused' ? (
-          <>
-            <p class="notice">{outcome.action} was refused:</p>
-            <ProblemView problem={outcome.problem} />
-          </>
+      <ActionOutcomeView runner={runner}>
+        {frozen && roleAllows(caller.role, 'admin') ? (
+          <button
+            type="button"
+            class="danger"
+            disabled={busy !== null}
+            onClick={() =>
+              setDialog(
+                overrideFreezeDialog(
+                  promoteTo,
+                  (reason) =>
+                    void run('Override freeze', `${promoted(promoteTo)} (freeze overridden)`, () =>
+                      promote(api, clientId, { reason }),
+                    ),
+                ),
+              )
+            }
+          >
+            Override freeze…
+          </button>
+        ) : frozen ? (
+          <p class="hint">An admin may promote through the freeze, giving a reason.</p>
         ) : null}
-      </div>
+      </ActionOutcomeView>
       {dialog === null ? null : <ActionDialog {...dialog} onClose={() => setDialog(null)} />}
     </section>
   );

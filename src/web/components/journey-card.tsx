@@ -28,6 +28,14 @@ export function JourneyCard({ journey, now }: { journey: JourneySummary; now: nu
             <span aria-hidden="true">⏱</span> Overdue
           </span>
         )}
+        {journey.paused === null ? null : (
+          <span
+            class="badge tone-warn"
+            title={`by ${journey.paused.pausedBy}: ${journey.paused.reason}`}
+          >
+            <span aria-hidden="true">⏸</span> Paused
+          </span>
+        )}
       </p>
       <p class="journey-time">
         {journey.endedAt === null ? (

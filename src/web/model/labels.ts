@@ -1,3 +1,4 @@
+import type { BlockerCode } from '../api/control-types.js';
 import type { Outcome, StatusKind, TaskStatus } from '../api/types.js';
 import { humanize } from './format.js';
 
@@ -35,6 +36,24 @@ export const OUTCOME_LABELS: Readonly<Record<Outcome, Label>> = {
   passed: { symbol: '✓', text: 'Passed', tone: 'good' },
   failed: { symbol: '✗', text: 'Failed', tone: 'bad' },
   inconclusive: { symbol: '?', text: 'Inconclusive', tone: 'warn' },
+};
+
+/** What holds a promotion back, by the readiness blocker's code. */
+export const BLOCKER_LABELS: Readonly<Record<BlockerCode, Label>> = {
+  ROLLING_BACK: { symbol: '↩', text: 'Rolling back', tone: 'warn' },
+  ROLLBACK_FAILED: { symbol: '✗', text: 'Rollback failed', tone: 'bad' },
+  JOURNEY_ENDED: { symbol: '⊘', text: 'Ended', tone: 'neutral' },
+  SETUP_RUNNING: { symbol: '◐', text: 'Setup running', tone: 'active' },
+  SETUP_FAILED: { symbol: '✗', text: 'Setup failed', tone: 'bad' },
+  CRITERION_FAILED: { symbol: '✗', text: 'Criterion failed', tone: 'bad' },
+  CRITERION_INCONCLUSIVE: { symbol: '?', text: 'Needs a decision', tone: 'warn' },
+  WINDOW_OPEN: { symbol: '⏱', text: 'Window open', tone: 'active' },
+  APPROVAL_PENDING: { symbol: '…', text: 'Approval pending', tone: 'warn' },
+  APPROVAL_REJECTED: { symbol: '✗', text: 'Approval rejected', tone: 'bad' },
+  JOURNEY_PAUSED: { symbol: '⏸', text: 'Paused', tone: 'warn' },
+  PROMOTIONS_PAUSED: { symbol: '⛔', text: 'Line stopped', tone: 'bad' },
+  FREEZE_IN_FORCE: { symbol: '❄', text: 'Freeze', tone: 'warn' },
+  SOAK_TIME_NOT_ELAPSED: { symbol: '⏱', text: 'Soaking', tone: 'active' },
 };
 
 /**

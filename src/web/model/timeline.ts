@@ -29,6 +29,18 @@ const list = (data: Data, field: string): string => {
 const stage = (data: Data, field: string): string => humanize(text(data, field));
 const optional = (value: string): string | null => (value === '' ? null : value);
 
+/** `freeze overridden: why (freezes a, b)`, when an admin promoted through freezes. */
+function overrideText(data: Data): string {
+  const override = data['freezeOverride'];
+  if (typeof override !== 'object' || override === null) {
+    return '';
+  }
+  const fields = override as Data;
+  const freezes = Array.isArray(fields['freezes']) ? (fields['freezes'] as Data[]) : [];
+  const ids = freezes.map((f) => text(f, 'freezeId')).filter((id) => id !== '');
+  return `freeze overridden: ${text(fields, 'reason')}${ids.length === 0 ? '' : ` (${ids.join(', ')})`}`;
+}
+
 /**
  * The journey-level events a person reads in an audit trail. Task attempts are left out: the
  * unit of work's graph shows them, with every attempt.
@@ -84,14 +96,32 @@ const DESCRIBE: Readonly<Record<string, Describe>> = {
   StagePromoted: (d) => ({
     title: `Promoted from ${stage(d, 'fromStage')} to ${stage(d, 'toStage')}`,
     who: text(d, 'promotedBy'),
-    why: optional(text(d, 'reason')),
+    why: optional([text(d, 'reason'), overrideText(d)].filter((t) => t !== '').join('; ')),
     tone: 'good',
   }),
   JourneyCompleted: (d) => ({
     title: 'Journey completed',
     who: text(d, 'completedBy'),
-    why: null,
+    why: optional(overrideText(d)),
     tone: 'good',
+  }),
+  JourneyPaused: (d) => ({
+    title: `Paused in ${stage(d, 'stage')}`,
+    who: text(d, 'pausedBy'),
+    why: optional(text(d, 'reason')),
+    tone: 'warn',
+  }),
+  JourneyResumed: (d) => ({
+    title: `Resumed in ${stage(d, 'stage')}`,
+    who: text(d, 'resumedBy'),
+    why: optional(text(d, 'reason')),
+    tone: 'neutral',
+  }),
+  InconclusiveResolved: (d) => ({
+    title: `${text(d, 'decision') === 'accept' ? 'Accepted' : 'Rejected'} inconclusive ${text(d, 'criterionId')}`,
+    who: text(d, 'decidedBy'),
+    why: optional(text(d, 'reason')),
+    tone: text(d, 'decision') === 'accept' ? 'good' : 'bad',
   }),
   RollbackInitiated: (d) => ({
     title: `Rollback from ${stage(d, 'fromStage')} to ${stage(d, 'toStage')} started`,

@@ -1,4 +1,7 @@
+import { useEffect } from 'preact/hooks';
+import { getReadiness } from '../api/control-endpoints.js';
 import { getJourney, getJourneyEvents } from '../api/endpoints.js';
+import { controlsKey, useControls } from '../app/controls-context.js';
 import { OVERVIEW_HREF } from '../app/route.js';
 import { useSession } from '../app/session.js';
 import { useLive } from '../app/use-live.js';
@@ -7,7 +10,9 @@ import { useReloading } from '../app/use-reloading.js';
 import { ExitCriteriaPanel } from '../components/exit-criteria-panel.js';
 import { JourneyActions } from '../components/journey-actions.js';
 import { LabelBadge } from '../components/label-badge.js';
+import { PausedBanner } from '../components/paused-banner.js';
 import { ProblemView } from '../components/problem-view.js';
+import { ReadinessPanel } from '../components/readiness-panel.js';
 import { TimelineList } from '../components/timeline-list.js';
 import { UnitOfWorkView } from '../components/unit-of-work-view.js';
 import { formatDuration, formatTime, humanize, since } from '../model/format.js';
@@ -24,11 +29,20 @@ export function JourneyPage({ clientId }: { clientId: string }) {
   const now = useNow(1_000);
   const journey = useReloading(() => getJourney(api, clientId), 200);
   const events = useReloading(() => getJourneyEvents(api, clientId), 1_000);
+  // Readiness evaluates every criterion now (the sources are asked): at most every 2 s.
+  const readiness = useReloading(() => getReadiness(api, clientId), 2_000);
   const reload = () => {
     journey.reload();
     events.reload();
+    readiness.reload();
   };
   useLive(clientId, { onSync: reload, onEvent: reload });
+  // A stop or a freeze is not a journey event: its change reloads the readiness instead.
+  const fleet = controlsKey(useControls().controls);
+  const reloadReadiness = readiness.reload;
+  useEffect(() => {
+    reloadReadiness();
+  }, [fleet, reloadReadiness]);
 
   const data = journey.data;
   if (data === null) {
@@ -50,6 +64,7 @@ export function JourneyPage({ clientId }: { clientId: string }) {
       <Breadcrumb />
       <h1>{data.clientId}</h1>
       {journey.error === null ? null : <ProblemView problem={journey.error} />}
+      {data.paused === null ? null : <PausedBanner paused={data.paused} />}
       <dl class="facts journey-facts" data-stage={data.currentStage} data-status={data.status}>
         <dt>Stage</dt>
         <dd class="journey-stage">{humanize(data.currentStage)}</dd>
@@ -82,7 +97,16 @@ export function JourneyPage({ clientId }: { clientId: string }) {
         </dd>
       </dl>
       {roleAllows(caller.role, 'operator') ? (
-        <JourneyActions journey={data} onChanged={reload} />
+        <JourneyActions journey={data} readiness={readiness.data} onChanged={reload} />
+      ) : null}
+      {data.active ? (
+        <ReadinessPanel
+          clientId={data.clientId}
+          readiness={readiness.data}
+          error={readiness.error}
+          now={now}
+          onChanged={reload}
+        />
       ) : null}
       <UnitOfWorkView unit={data.currentUnitOfWork} />
       <ExitCriteriaPanel journey={data} />
