@@ -170,6 +170,58 @@ forEachBackend((backend) => {
     });
   });
 
+  it('a stored freeze that no longer validates holds promotions and is reported; removed, they go on', async () => {
+    const { store } = await backend.freshDatabase();
+    const { clock } = backend;
+    const warnings: { message: string; fields?: Record<string, unknown> }[] = [];
+    const log = {
+      info: () => undefined,
+      warn: (message: string, fields?: Record<string, unknown>) => {
+        warnings.push({ message, ...(fields === undefined ? {} : { fields }) });
+      },
+    };
+    const { engine, settle } = await startTestEngine(store, clock, { log });
+    // Written by hand (or by a release with other rules): no time zone of this world.
+    await store.addGlobalFreeze({
+      freezeId: 'broken',
+      definition: { id: 'broken', schedule: '0 18 * * 5', duration: '60h', timezone: 'Mars/Base' },
+      createdBy: 'ops',
+      reason: null,
+      createdAt: clock.now(),
+    });
+    const started = await engine.orchestrator.startJourney({ clientId: 'bf-1' }, otto);
+    await settle();
+    await engine.orchestrator.approve(
+      'bf-1',
+      { criterionId: 'demo_approved', role: 'client' },
+      { actor: 'carol' },
+    );
+    await settle({ maxAdvance: HOUR });
+    expect((await store.findJourney(started.journeyId))?.stage).toBe('sandbox');
+    const refusal = await refusalOf(engine.orchestrator.executeStageTransition('bf-1', {}, ada));
+    expect(refusal.code).toBe('FREEZE_IN_FORCE');
+    expect(refusal.message).toContain('"broken"');
+    expect(refusal.message).toContain('invalid');
+    const warned = warnings.find(
+      (w) => w.message === 'global freeze is invalid: held in force until removed',
+    );
+    expect(warned?.fields?.freezeId).toBe('broken');
+    const view = await engine.orchestrator.controls.view();
+    expect(view.freezes).toHaveLength(1);
+    expect(view.freezes[0]).toMatchObject({
+      freezeId: 'broken',
+      status: 'invalid',
+      window: null,
+      problems: [{ path: 'timezone' }],
+      activeNow: { freezeId: 'broken', scope: 'global' },
+    });
+
+    // Removed: the held automatic promotion goes on at its next re-check.
+    await engine.orchestrator.controls.removeFreeze('broken', { reason: 'fix it' }, ada);
+    await settle({ maxAdvance: 10 * 60_000 });
+    expect((await store.findJourney(started.journeyId))?.stage).toBe('completed');
+  });
+
   it('stop the line holds across two engines on one database, and is recorded', async () => {
     const { store, url } = await backend.freshDatabase();
     const { clock } = backend;

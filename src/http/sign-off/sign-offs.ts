@@ -25,6 +25,8 @@ export type SignOffRefusal =
   | { readonly kind: 'invalid'; readonly why: 'malformed' | 'unknown' | 'bad_signature' }
   | { readonly kind: 'expired'; readonly link: SignOffLink }
   | { readonly kind: 'used'; readonly link: SignOffLink }
+  /** An operator withdrew it before it was used. */
+  | { readonly kind: 'revoked'; readonly link: SignOffLink }
   /** The journey left the stage visit the link was issued in (or ended). */
   | { readonly kind: 'moved_on'; readonly link: SignOffLink; readonly stage: string };
 
@@ -96,6 +98,7 @@ export class SignOffs {
       expiresAt: addMillis(now, request.expiresIn),
       usedAt: null,
       decision: null,
+      revocation: null,
     };
     await store.saveSignOffLink(link);
     // Read back: the store normalises instants, and the signature must cover what it returns.
@@ -120,6 +123,9 @@ export class SignOffs {
     }
     if (link.usedAt !== null) {
       return refused({ kind: 'used', link });
+    }
+    if (link.revocation !== null) {
+      return refused({ kind: 'revoked', link });
     }
     if (millisBetween(link.expiresAt, clock.now()) >= 0) {
       return refused({ kind: 'expired', link });
@@ -161,8 +167,9 @@ export class SignOffs {
     const { link } = opened;
     const usedAt = clock.now();
     if (!(await store.useSignOffLink(link.linkId, usedAt, decision.decision))) {
+      // Used or revoked since it was opened: the one conditional UPDATE let the other win.
       const again = (await store.findSignOffLink(link.linkId)) ?? link;
-      return refused({ kind: 'used', link: again });
+      return refused({ kind: again.revocation === null ? 'used' : 'revoked', link: again });
     }
     const approverId = `client:${link.approverName ?? link.linkId}`;
     try {
