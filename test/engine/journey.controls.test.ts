@@ -3,8 +3,8 @@ import { addMillis, DAY, DomainError, HOUR } from '../../src/domain/index.js';
 import { forEachBackend } from '../support/backends.js';
 import { playbookWith, startTestEngine } from '../support/engine-harness.js';
 
-const otto = { actor: 'otto' };
-const ada = { actor: 'ada' };
+const otto = { actor: 'otto', role: 'operator' } as const;
+const ada = { actor: 'ada', role: 'admin' } as const;
 
 async function refusalOf(promise: Promise<unknown>): Promise<DomainError> {
   const error = await promise.then(
@@ -143,6 +143,20 @@ forEachBackend((backend) => {
     expect(refusal.code).toBe('FREEZE_IN_FORCE');
     expect(refusal.message).toContain('incident-window');
     expect(refusal.details.until).toBe(addMillis(now, 2 * HOUR));
+
+    // Only an admin may override, whoever calls the use case: an operator, or no role at all.
+    for (const by of [otto, { actor: 'script' }]) {
+      const refused = await refusalOf(
+        engine.orchestrator.executeStageTransition(
+          'f-2',
+          { overrideFreeze: { reason: 'not mine to decide' } },
+          by,
+        ),
+      );
+      expect(refused.code).toBe('FREEZE_OVERRIDE_NOT_ALLOWED');
+      expect(refused.message).toContain(by.actor);
+    }
+    expect((await store.findJourney(other.journeyId))?.stage).toBe('sandbox');
 
     // An admin overrides it for f-2; the promotion says who, why and which freeze.
     await engine.orchestrator.executeStageTransition(
