@@ -9,8 +9,10 @@ import {
   type ApprovalCriterion,
   type Millis,
 } from '../../domain/index.js';
+import { HttpProblem } from '../problem.js';
 import type { ApiOrchestrator, ApiStore } from '../routes/context.js';
 import { signOffCriterion } from './playbook-lookup.js';
+import { signOffLinkView, type SignOffLinkView } from './sign-off-link-view.js';
 import { newLinkId, parseSignOffToken, signatureMatches, signOffToken } from './sign-off-token.js';
 
 /**
@@ -72,11 +74,7 @@ export class SignOffs {
     by: Requester,
   ): Promise<IssuedLink> {
     const { store, clock } = this.#options;
-    const record = await store.findJourneyByClientId(clientId);
-    if (record === null) {
-      throw domainError('JOURNEY_NOT_STARTED', `Client ${clientId} has no journey.`, { clientId });
-    }
-    const journey = record.state;
+    const journey = (await this.#journeyOf(clientId)).state;
     const criterion = signOffCriterion(
       await this.#options.playbooks(),
       journey,
@@ -149,6 +147,69 @@ export class SignOffs {
       }
       throw error;
     }
+  }
+
+  /** The links issued for the client's journey (active, else latest), oldest first. */
+  async list(clientId: string): Promise<SignOffLinkView[]> {
+    const { store, clock } = this.#options;
+    const record = await this.#journeyOf(clientId);
+    const links = await store.listSignOffLinks(record.journeyId);
+    const now = clock.now();
+    return links.map((link) => signOffLinkView(link, record.state, now));
+  }
+
+  /**
+   * Withdraws a link that is neither used nor revoked (an expired or stale one too, for the
+   * record): one conditional UPDATE, so of a revocation and the client's use exactly one wins.
+   */
+  async revoke(
+    clientId: string,
+    linkId: string,
+    request: { readonly reason?: string },
+    by: Requester,
+  ): Promise<SignOffLinkView> {
+    const { store, clock } = this.#options;
+    const record = await this.#journeyOf(clientId);
+    const link = await store.findSignOffLink(linkId);
+    if (link === null || link.journeyId !== record.journeyId) {
+      throw new HttpProblem(
+        'SIGN_OFF_LINK_NOT_FOUND',
+        `The journey of ${clientId} has no sign-off link ${linkId}.`,
+        {},
+        { details: { clientId, linkId } },
+      );
+    }
+    const revokedAt = clock.now();
+    const revoked = await store.revokeSignOffLink(linkId, {
+      revokedBy: by.actor,
+      revokedAt,
+      reason: request.reason ?? null,
+    });
+    const after = (await store.findSignOffLink(linkId)) ?? link;
+    if (!revoked) {
+      throw after.revocation === null
+        ? new HttpProblem(
+            'SIGN_OFF_LINK_USED',
+            `Sign-off link ${linkId} was used${after.usedAt === null ? '' : ` at ${after.usedAt}`} (${after.decision ?? 'no decision'}): it cannot be revoked.`,
+            {},
+            { details: { linkId, usedAt: after.usedAt, decision: after.decision } },
+          )
+        : new HttpProblem(
+            'SIGN_OFF_LINK_REVOKED',
+            `Sign-off link ${linkId} was revoked already by ${after.revocation.revokedBy} at ${after.revocation.revokedAt}.`,
+            {},
+            { details: { linkId, ...after.revocation } },
+          );
+    }
+    return signOffLinkView(after, record.state, clock.now());
+  }
+
+  async #journeyOf(clientId: string): Promise<JourneyRecord> {
+    const record = await this.#options.store.findJourneyByClientId(clientId);
+    if (record === null) {
+      throw domainError('JOURNEY_NOT_STARTED', `Client ${clientId} has no journey.`, { clientId });
+    }
+    return record;
   }
 
   /**
