@@ -460,6 +460,15 @@ export interface SignOffLink {
   /** When the link was used (it is single-use); null while unused. */
   readonly usedAt: Instant | null;
   readonly decision: 'approved' | 'rejected' | null;
+  /** An operator withdrew the unused link: who, when and why; null while not revoked. */
+  readonly revocation: SignOffRevocation | null;
+}
+
+/** Who revoked a sign-off link, when and why (kept with the link for audit). */
+export interface SignOffRevocation {
+  readonly revokedBy: string;
+  readonly revokedAt: Instant;
+  readonly reason: string | null;
 }
 
 export interface SignOffLinks {
@@ -478,6 +487,11 @@ export interface SignOffLinks {
   ): Promise<boolean>;
   /** Undoes a use (matched by `usedAt`) whose decision could not be recorded. */
   releaseSignOffLink(linkId: string, usedAt: Instant): Promise<void>;
+  /**
+   * Revokes a link that is neither used nor revoked: true for the one caller that did; false
+   * when it was used or revoked first (of a revocation and a use, exactly one wins).
+   */
+  revokeSignOffLink(linkId: string, revocation: SignOffRevocation): Promise<boolean>;
 }
 
 // ---- Fleet controls: stop the line and global freezes (docs/controls.md) ----
@@ -489,7 +503,10 @@ export interface PromotionStopRecord {
   readonly at: Instant;
 }
 
-/** A fleet-wide freeze window; `definition` is the window as the application resolved it. */
+/**
+ * A fleet-wide freeze window; `definition` is the freeze as written (the keys of a playbook
+ * `freezes:` entry), validated again whenever it is read.
+ */
 export interface GlobalFreezeRecord {
   readonly freezeId: string;
   readonly definition: JsonValue;

@@ -74,10 +74,14 @@ function authenticate(request: FastifyRequest, tokens: ApiTokens): ApiPrincipal 
   return principal;
 }
 
-/** The caller as the use cases record it: the token's name, the request id as correlation. */
+/** The caller as the use cases see it: the token's name and role, the request id as correlation. */
 export function requesterOf(request: FastifyRequest): Requester {
   if (request.principal === null) {
     throw new Error(`route ${request.routeOptions.url ?? '?'} needs a minRole to know its caller`);
   }
-  return { actor: request.principal.name, correlationId: request.id };
+  return {
+    actor: request.principal.name,
+    correlationId: request.id,
+    role: request.principal.role,
+  };
 }

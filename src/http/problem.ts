@@ -36,6 +36,12 @@ export const HTTP_PROBLEMS = {
     status: 409,
     title: 'A request with this Idempotency-Key is still being answered',
   },
+  SIGN_OFF_LINK_NOT_FOUND: { status: 404, title: 'The journey has no such sign-off link' },
+  SIGN_OFF_LINK_USED: {
+    status: 409,
+    title: 'The sign-off link was used already, so it cannot be revoked',
+  },
+  SIGN_OFF_LINK_REVOKED: { status: 409, title: 'The sign-off link was revoked already' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   URI_TOO_LONG: { status: 414, title: 'The request URI is too long' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },

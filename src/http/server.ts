@@ -5,7 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { PlaybookCatalog } from '../application/playbook-catalog.js';
 import type { Clock } from '../application/ports.js';
-import { controlBlockers, type BlockerSource } from '../application/queries/readiness-blockers.js';
+import { controlBlockers } from '../application/queries/readiness-blockers.js';
 import { SuccessMetrics } from '../application/queries/success-metrics.js';
 import type { Millis } from '../domain/index.js';
 import { registerAuth } from './auth.js';
@@ -75,8 +75,6 @@ export interface ApiServerOptions {
   readonly playbooks?: PlaybookCatalog;
   /** Sign-off links: the secret, where to keep it, the public address (docs/evidence.md). */
   readonly signOff?: SignOffSettings;
-  /** Extra readiness blocker sources (pause, freezes...), asked after the built-in ones. */
-  readonly blockerSources?: readonly BlockerSource[];
 }
 
 /**
@@ -171,7 +169,6 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     playbooks,
     blockerSources: [
       controlBlockers((journey, at) => options.orchestrator.controls.controlsFor(journey, at)),
-      ...(options.blockerSources ?? []),
     ],
   });
   await app.register(evidenceRoutes, { store: options.store, clock: options.clock });

@@ -21,6 +21,7 @@ import type {
   PromotionStopRecord,
   PruneReport,
   SignOffLink,
+  SignOffRevocation,
   Store,
   StoredEvent,
   UnitOfWorkRecord,
@@ -306,6 +307,10 @@ export class SqlStore implements Store {
       issuedAt: isoInstant(link.issuedAt),
       expiresAt: isoInstant(link.expiresAt),
       usedAt: link.usedAt === null ? null : isoInstant(link.usedAt),
+      revocation:
+        link.revocation === null
+          ? null
+          : { ...link.revocation, revokedAt: isoInstant(link.revocation.revokedAt) },
     });
   }
 
@@ -327,6 +332,13 @@ export class SqlStore implements Store {
 
   releaseSignOffLink(linkId: string, usedAt: Instant): Promise<void> {
     return signOffLinks.releaseSignOffLink(this.#driver, linkId, isoInstant(usedAt));
+  }
+
+  revokeSignOffLink(linkId: string, revocation: SignOffRevocation): Promise<boolean> {
+    return signOffLinks.revokeSignOffLink(this.#driver, linkId, {
+      ...revocation,
+      revokedAt: isoInstant(revocation.revokedAt),
+    });
   }
 
   findPromotionStop(): Promise<PromotionStopRecord | null> {

@@ -73,6 +73,56 @@ describe('readiness, evidence and sign-off links', () => {
     expect(errorLine(tooLong.stderr)).toContain("'--expires-in <duration>' argument '31d'");
   });
 
+  it('lists the sign-off links and revokes one; refusals have their exit codes', async () => {
+    const issued = parse<{ linkId: string; url: string }>(
+      (
+        await journey(
+          ['sign-off-link', 'issue', 'acme', 'demo_approved', '--name', 'To Revoke', '--json'],
+          server.env('operator'),
+        )
+      ).stdout,
+    );
+    const human = await journey(['sign-off-links', 'acme'], server.env('viewer'));
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^LINK ID +CRITERION +STAGE +STATUS +APPROVER +ISSUED/);
+    expect(human.stdout).toMatch(
+      new RegExp(`^${issued.linkId} +demo_approved +sandbox +open +To Revoke +`, 'm'),
+    );
+    expect(human.stdout).not.toContain(issued.url.split('.').at(-1));
+    // A link id may start with "-": after `--`, it is never read as an option.
+    const revoke = (id: string, env: Record<string, string>, ...options: string[]) =>
+      journey(['sign-off-link', 'revoke', ...options, 'acme', '--', id], env);
+    const [viewer, malformed, unknown] = await Promise.all([
+      revoke(issued.linkId, server.env('viewer')),
+      revoke('short', server.env('operator')),
+      revoke('AAAAAAAAAAAAAAAAAAAAAA', server.env('operator')),
+    ]);
+    expect(viewer.code).toBe(77);
+    expect(malformed.code).toBe(64);
+    expect(errorLine(malformed.stderr)).toContain("value 'short' is invalid for argument 'linkId'");
+    expect(unknown.code).toBe(66);
+    expect(errorLine(unknown.stderr)).toMatch(/\[SIGN_OFF_LINK_NOT_FOUND\]$/);
+
+    const revoked = await revoke(issued.linkId, server.env('operator'), '--reason', 'wrong person');
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toBe(
+      `sign-off link ${issued.linkId} (demo_approved in sandbox) revoked\n`,
+    );
+    const again = await revoke(issued.linkId, server.env('operator'), '--json');
+    expect(again.code).toBe(3);
+    expect(parse(again.stdout)).toMatchObject({ code: 'SIGN_OFF_LINK_REVOKED' });
+    const json = parse<{ items: { linkId: string; status: string; revokeReason: string }[] }>(
+      (await journey(['sign-off-links', 'acme', '--json'], server.env('viewer'))).stdout,
+    );
+    expect(json.items.find((l) => l.linkId === issued.linkId)).toMatchObject({
+      status: 'revoked',
+      revokeReason: 'wrong person',
+    });
+    expect((await journey(['sign-off-links', 'nobody'], server.env('viewer'))).code).toBe(66);
+    const page = await fetch(issued.url);
+    expect(page.status).toBe(410);
+  });
+
   it('prints the evidence as Markdown (the default) or JSON', async () => {
     const markdown = await journey(['evidence', 'acme'], server.env('viewer'));
     expect(markdown.code).toBe(0);
@@ -197,13 +247,14 @@ describe('the fleet controls', () => {
     expect(parse(exists.stdout)).toMatchObject({ code: 'FREEZE_EXISTS' });
     const list = await journey(['freeze', 'list'], server.env('viewer'));
     expect(list.stdout).toMatch(/^ID +WINDOW +TIME ZONE +IN FORCE/);
+    // As written: local times in their time zone.
     expect(list.stdout).toMatch(
-      /^now +2019-12-31T23:00:00.000Z to 2098-12-31T23:00:00.000Z +Europe\/Berlin +yes, until /m,
+      /^now +2020-01-01T00:00 to 2099-01-01T00:00 +Europe\/Berlin +yes, until 2098-12-31 23:00/m,
     );
-    const listed = parse<{ freeze: { id: string } }[]>(
+    const listed = parse<{ freezeId: string; status: string }[]>(
       (await journey(['freeze', '--json'], server.env('viewer'))).stdout,
     );
-    expect(listed.map((f) => f.freeze.id)).toEqual(['now']);
+    expect(listed.map((f) => [f.freezeId, f.status])).toEqual([['now', 'valid']]);
 
     expect((await journey(['approve', 'acme', 'demo_approved'], server.env('operator'))).code).toBe(
       0,

@@ -3,8 +3,8 @@ import { addMillis, DAY, DomainError, HOUR } from '../../src/domain/index.js';
 import { forEachBackend } from '../support/backends.js';
 import { playbookWith, startTestEngine } from '../support/engine-harness.js';
 
-const otto = { actor: 'otto' };
-const ada = { actor: 'ada' };
+const otto = { actor: 'otto', role: 'operator' } as const;
+const ada = { actor: 'ada', role: 'admin' } as const;
 
 async function refusalOf(promise: Promise<unknown>): Promise<DomainError> {
   const error = await promise.then(
@@ -144,6 +144,20 @@ forEachBackend((backend) => {
     expect(refusal.message).toContain('incident-window');
     expect(refusal.details.until).toBe(addMillis(now, 2 * HOUR));
 
+    // Only an admin may override, whoever calls the use case: an operator, or no role at all.
+    for (const by of [otto, { actor: 'script' }]) {
+      const refused = await refusalOf(
+        engine.orchestrator.executeStageTransition(
+          'f-2',
+          { overrideFreeze: { reason: 'not mine to decide' } },
+          by,
+        ),
+      );
+      expect(refused.code).toBe('FREEZE_OVERRIDE_NOT_ALLOWED');
+      expect(refused.message).toContain(by.actor);
+    }
+    expect((await store.findJourney(other.journeyId))?.stage).toBe('sandbox');
+
     // An admin overrides it for f-2; the promotion says who, why and which freeze.
     await engine.orchestrator.executeStageTransition(
       'f-2',
@@ -168,6 +182,58 @@ forEachBackend((backend) => {
       toStage: 'pilot',
       transitionedAt: addMillis(now, 2 * HOUR),
     });
+  });
+
+  it('a stored freeze that no longer validates holds promotions and is reported; removed, they go on', async () => {
+    const { store } = await backend.freshDatabase();
+    const { clock } = backend;
+    const warnings: { message: string; fields?: Record<string, unknown> }[] = [];
+    const log = {
+      info: () => undefined,
+      warn: (message: string, fields?: Record<string, unknown>) => {
+        warnings.push({ message, ...(fields === undefined ? {} : { fields }) });
+      },
+    };
+    const { engine, settle } = await startTestEngine(store, clock, { log });
+    // Written by hand (or by a release with other rules): no time zone of this world.
+    await store.addGlobalFreeze({
+      freezeId: 'broken',
+      definition: { id: 'broken', schedule: '0 18 * * 5', duration: '60h', timezone: 'Mars/Base' },
+      createdBy: 'ops',
+      reason: null,
+      createdAt: clock.now(),
+    });
+    const started = await engine.orchestrator.startJourney({ clientId: 'bf-1' }, otto);
+    await settle();
+    await engine.orchestrator.approve(
+      'bf-1',
+      { criterionId: 'demo_approved', role: 'client' },
+      { actor: 'carol' },
+    );
+    await settle({ maxAdvance: HOUR });
+    expect((await store.findJourney(started.journeyId))?.stage).toBe('sandbox');
+    const refusal = await refusalOf(engine.orchestrator.executeStageTransition('bf-1', {}, ada));
+    expect(refusal.code).toBe('FREEZE_IN_FORCE');
+    expect(refusal.message).toContain('"broken"');
+    expect(refusal.message).toContain('invalid');
+    const warned = warnings.find(
+      (w) => w.message === 'global freeze is invalid: held in force until removed',
+    );
+    expect(warned?.fields?.freezeId).toBe('broken');
+    const view = await engine.orchestrator.controls.view();
+    expect(view.freezes).toHaveLength(1);
+    expect(view.freezes[0]).toMatchObject({
+      freezeId: 'broken',
+      status: 'invalid',
+      window: null,
+      problems: [{ path: 'timezone' }],
+      activeNow: { freezeId: 'broken', scope: 'global' },
+    });
+
+    // Removed: the held automatic promotion goes on at its next re-check.
+    await engine.orchestrator.controls.removeFreeze('broken', { reason: 'fix it' }, ada);
+    await settle({ maxAdvance: 10 * 60_000 });
+    expect((await store.findJourney(started.journeyId))?.stage).toBe('completed');
   });
 
   it('stop the line holds across two engines on one database, and is recorded', async () => {

@@ -221,17 +221,47 @@ forEachBackend((backend) => {
       'FREEZE_INVALID',
     );
     expect(invalid.problems).toHaveLength(1);
-    expect(
-      (await api.request('POST', '/v1/controls/freezes', { body: { ...freeze, unknown: 1 } }))
-        .status,
-    ).toBe(400);
+    // The playbook's own rule: an unknown key or a bad duration is one more problem listed.
+    const unknown = problemFields(
+      await api.request('POST', '/v1/controls/freezes', {
+        body: { ...freeze, unknown: 1, description: 7 },
+      }),
+      422,
+      'FREEZE_INVALID',
+    );
+    expect(unknown.problems).toHaveLength(2);
+    expect(unknown.detail).toContain('unknown');
+    const badDuration = problemFields(
+      await api.request('POST', '/v1/controls/freezes', {
+        body: { id: 'weekend', schedule: '0 18 * * 5', duration: '60 hours' },
+      }),
+      422,
+      'FREEZE_INVALID',
+    );
+    expect(badDuration.problems).toEqual([expect.objectContaining({ path: 'duration' })]);
+    // The reason is the API's own: 400 naming it; a body that is not an object too.
+    const badReason = expectProblem(
+      await api.request('POST', '/v1/controls/freezes', { body: { ...freeze, reason: '' } }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(badReason.errors?.[0]?.path).toBe('/reason');
+    expectProblem(
+      await api.request('POST', '/v1/controls/freezes', { body: [freeze] }),
+      400,
+      'VALIDATION_FAILED',
+    );
     const added = await api.request('POST', '/v1/controls/freezes', {
       body: { ...freeze, reason: 'finance asked' },
     });
     expect(added.status).toBe(201);
     expect(added.json.freezes).toMatchObject([
       {
-        freeze: { id: 'quarter-close', from: now, to: until, timezone: 'UTC' },
+        freezeId: 'quarter-close',
+        // As written: the time zone was left out, so it is (UTC by default).
+        freeze: { id: 'quarter-close', description: 'Quarter close', from: now, to: until },
+        status: 'valid',
+        problems: [],
         createdBy: NAMES.admin,
         reason: 'finance asked',
         activeNow: { freezeId: 'quarter-close', scope: 'global', until },
@@ -299,5 +329,53 @@ forEachBackend((backend) => {
       'FREEZE_NOT_FOUND',
     );
     expect((await journeyOf('freeze-1')).currentStage).toBe('pilot');
+  });
+
+  it('a freeze is kept as written; one whose stored form no longer validates is shown invalid and holds promotions', async () => {
+    await start('freeze-2');
+    const written = {
+      id: 'weekend',
+      schedule: '0 18 * * 5',
+      duration: '2d12h',
+      timezone: 'Europe/Berlin',
+    };
+    expect(
+      (await api.request('POST', '/v1/controls/freezes', { body: { ...written, reason: 'r' } }))
+        .status,
+    ).toBe(201);
+    const [stored] = await api.store.listGlobalFreezes();
+    expect(stored?.definition).toEqual(written);
+    expect(
+      (await api.request('DELETE', '/v1/controls/freezes/weekend', { as: 'admin' })).status,
+    ).toBe(200);
+
+    await api.store.addGlobalFreeze({
+      freezeId: 'hand-made',
+      definition: { id: 'hand-made', from: 'soon', to: 'later', colour: 'red' },
+      createdBy: 'dba',
+      reason: null,
+      createdAt: api.clock.now(),
+    });
+    const controls = await api.request('GET', '/v1/controls', { as: 'viewer' });
+    expect(controls.status).toBe(200);
+    const [shown] = controls.json.freezes as Record<string, unknown>[];
+    expect(shown).toMatchObject({
+      freezeId: 'hand-made',
+      freeze: { id: 'hand-made', from: 'soon', to: 'later', colour: 'red' },
+      status: 'invalid',
+      activeNow: { freezeId: 'hand-made', scope: 'global' },
+    });
+    expect((shown?.problems as unknown[]).length).toBeGreaterThanOrEqual(2);
+    const refused = problemFields(
+      await api.request('POST', '/v1/journeys/freeze-2/promotions', { as: 'operator' }),
+      409,
+      'FREEZE_IN_FORCE',
+    );
+    expect(refused.detail).toContain('hand-made');
+    expect(await blockerCodes('freeze-2')).toContain('FREEZE_IN_FORCE');
+    expect(
+      (await api.request('DELETE', '/v1/controls/freezes/hand-made', { as: 'admin' })).status,
+    ).toBe(200);
+    expect((await api.request('POST', '/v1/journeys/freeze-2/promotions')).status).toBe(200);
   });
 });

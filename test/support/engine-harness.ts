@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AgentFailure, InProcessAgentGateway } from '../../src/agents/in-process/index.js';
 import type { TaskDispatch } from '../../src/application/agents.js';
-import type { EngineSettings } from '../../src/application/engine/context.js';
+import type { EngineLog, EngineSettings } from '../../src/application/engine/context.js';
 import { StaticPlaybookCatalog } from '../../src/application/playbook-catalog.js';
 import type { Store } from '../../src/application/ports.js';
 import type { EngineMetrics } from '../../src/application/queries/engine-metrics.js';
@@ -220,6 +220,8 @@ export async function startTestEngine(
     readonly playbook?: Playbook;
     readonly settings?: Partial<EngineSettings>;
     readonly engineMetrics?: EngineMetrics;
+    /** The engine's log; by default warnings are printed only with ENGINE_LOG set. */
+    readonly log?: EngineLog;
   } = {},
 ): Promise<EngineHarness> {
   const agents = new DemoAgents(clock);
@@ -234,7 +236,7 @@ export async function startTestEngine(
     playbooks: new StaticPlaybookCatalog([playbook]),
     settings: { pollInitial: 1_000, ...options.settings },
     ...(options.engineMetrics === undefined ? {} : { engineMetrics: options.engineMetrics }),
-    log: {
+    log: options.log ?? {
       info: () => undefined,
       warn: (message, fields) => {
         if (process.env.ENGINE_LOG !== undefined) {

@@ -7,22 +7,29 @@ import {
   type PromotionControls,
   type StartedJourney,
 } from '../../domain/index.js';
-import {
-  activeFreezes,
-  freezeDocumentOf,
-  freezeSchema,
-  resolveFreezeWindow,
-  type FreezeWindow,
-} from '../../playbook/index.js';
-import type { ControlChange, PromotionStopRecord } from '../ports.js';
+import type { FreezeWindow } from '../../playbook/index.js';
+import type { ControlChange, GlobalFreezeRecord, PromotionStopRecord } from '../ports.js';
 import type { EngineContext } from './context.js';
+import {
+  checkFreeze,
+  checkGlobalFreezes,
+  describeFreezeProblems,
+  type FreezeIssue,
+} from './global-freezes.js';
 import type { Requester } from './orchestrator.js';
-import { globalWindow, promotionControls } from './promotion-controls.js';
+import { promotionControls } from './promotion-controls.js';
 
 /** A fleet-wide freeze as the API shows it. */
 export interface GlobalFreezeView {
-  readonly freeze: Record<string, string>;
-  readonly window: FreezeWindow;
+  readonly freezeId: string;
+  /** The freeze as written when it was added (its text values; all of them when valid). */
+  readonly freeze: Readonly<Record<string, string>>;
+  /** `invalid`: the stored freeze no longer passes the playbook's rule (held in force). */
+  readonly status: 'valid' | 'invalid';
+  /** What is wrong with it; empty when valid. */
+  readonly problems: readonly FreezeIssue[];
+  /** The window it resolves to; null when invalid. */
+  readonly window: FreezeWindow | null;
   readonly createdBy: string;
   readonly reason: string | null;
   readonly createdAt: string;
@@ -40,7 +47,8 @@ export interface FleetControlsView {
 /**
  * The fleet's controls (docs/controls.md): stop the line (every promotion of every journey
  * refused until resumed) and fleet-wide freeze windows. Both live in the database, so every
- * process on it sees them at its next promotion attempt; each change is kept for audit.
+ * process on it sees them at its next promotion attempt; each change is kept for audit. Every
+ * change answers the controls as they are after it, read once.
  */
 export class FleetControls {
   constructor(private readonly ctx: EngineContext) {}
@@ -51,20 +59,21 @@ export class FleetControls {
       this.ctx.store.listGlobalFreezes(),
       this.ctx.store.listControlChanges(50),
     ]);
-    const now = this.ctx.clock.now();
     return {
       promotions: { paused: stop !== null, stop },
-      freezes: freezes.map((record) => {
-        const window = globalWindow(record);
-        return {
-          freeze: freezeDocumentOf(window),
-          window,
+      freezes: checkGlobalFreezes(freezes, this.ctx.clock.now(), this.ctx.log).map(
+        ({ record, checked, activeNow }) => ({
+          freezeId: record.freezeId,
+          freeze: writtenForm(record),
+          status: checked.status,
+          problems: checked.status === 'valid' ? [] : checked.problems,
+          window: checked.status === 'valid' ? checked.window : null,
           createdBy: record.createdBy,
           reason: record.reason,
           createdAt: record.createdAt,
-          activeNow: activeFreezes([{ window, scope: 'global' }], now)[0] ?? null,
-        };
-      }),
+          activeNow,
+        }),
+      ),
       changes,
     };
   }
@@ -114,51 +123,43 @@ export class FleetControls {
     return this.view();
   }
 
-  /** Adds a fleet-wide freeze window, in the playbook's `freezes:` format. */
+  /**
+   * Adds a fleet-wide freeze window, written as a playbook `freezes:` entry and checked by the
+   * same rule (422 FREEZE_INVALID lists every problem); it is stored as written.
+   */
   async addFreeze(
     request: { readonly freeze: JsonValue; readonly reason?: string },
     by: Requester,
-  ): Promise<GlobalFreezeView> {
-    const parsed = freezeSchema.safeParse(request.freeze);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.'),
-        message: issue.message,
-      }));
+  ): Promise<FleetControlsView> {
+    const checked = checkFreeze(request.freeze);
+    if (checked.status === 'invalid') {
       throw domainError(
         'FREEZE_INVALID',
-        `The freeze window is not valid: ${problems.map((p) => `${p.path || '(freeze)'}: ${p.message}`).join('; ')}.`,
-        { problems },
+        `The freeze window is not valid: ${describeFreezeProblems(checked.problems)}.`,
+        { problems: checked.problems },
       );
     }
-    const window = resolveFreezeWindow(parsed.data);
+    const freezeId = checked.window.id;
     const added = await this.ctx.store.addGlobalFreeze({
-      freezeId: window.id,
-      definition: window as unknown as JsonValue,
+      freezeId,
+      definition: request.freeze,
       createdBy: by.actor,
       reason: request.reason ?? null,
       createdAt: this.ctx.clock.now(),
     });
     if (!added) {
-      throw domainError('FREEZE_EXISTS', `A global freeze "${window.id}" exists already.`, {
-        freezeId: window.id,
+      throw domainError('FREEZE_EXISTS', `A global freeze "${freezeId}" exists already.`, {
+        freezeId,
       });
     }
-    const view = (await this.view()).freezes.find((f) => f.window.id === window.id);
-    if (view === undefined) {
-      throw domainError(
-        'FREEZE_NOT_FOUND',
-        `The global freeze "${window.id}" was removed meanwhile.`,
-      );
-    }
-    return view;
+    return this.view();
   }
 
   async removeFreeze(
     freezeId: string,
     request: { readonly reason?: string },
     by: Requester,
-  ): Promise<void> {
+  ): Promise<FleetControlsView> {
     const removed = await this.ctx.store.removeGlobalFreeze(freezeId, {
       actor: by.actor,
       reason: request.reason ?? null,
@@ -169,5 +170,18 @@ export class FleetControls {
         freezeId,
       });
     }
+    return this.view();
   }
+}
+
+/** The stored document's text values (a valid document has no other kind); its id first. */
+function writtenForm(record: GlobalFreezeRecord): Record<string, string> {
+  const document = record.definition;
+  const entries =
+    typeof document === 'object' && document !== null && !Array.isArray(document)
+      ? Object.entries(document).filter(
+          (entry): entry is [string, string] => typeof entry[1] === 'string',
+        )
+      : [];
+  return { id: record.freezeId, ...Object.fromEntries(entries) };
 }

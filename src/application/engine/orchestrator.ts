@@ -33,7 +33,15 @@ export interface Requester {
   readonly actor: string;
   /** Ties the events of one request together; a new one when absent. */
   readonly correlationId?: string;
+  /**
+   * The caller's role as the API's token says it, for the use cases that need one (a freeze
+   * override needs `admin`). Absent (the engine, a client's sign-off link): no such privilege.
+   */
+  readonly role?: RequesterRole;
 }
+
+/** The API's roles, each allowed everything the previous one is. */
+export type RequesterRole = 'viewer' | 'operator' | 'admin';
 
 /**
  * The specification's JourneyOrchestrator: the use cases people and services call. Each loads
@@ -122,11 +130,18 @@ export class JourneyOrchestrator {
     request: {
       readonly to?: Stage;
       readonly reason?: string;
-      /** Promote through the freezes in force (an admin's decision, checked by the caller). */
+      /** Promote through the freezes in force: an admin's decision (`by.role`). */
       readonly overrideFreeze?: { readonly reason: string };
     },
     by: Requester,
   ): Promise<GateResult> {
+    if (request.overrideFreeze !== undefined && by.role !== 'admin') {
+      throw domainError(
+        'FREEZE_OVERRIDE_NOT_ALLOWED',
+        `Only an admin may override a freeze; "${by.actor}" is ${by.role ?? 'not an admin'}.`,
+        { actor: by.actor, role: by.role ?? null },
+      );
+    }
     const journey = await this.requireJourney(clientId);
     return promoteManually(this.ctx, journey.journeyId, request, this.cause(by));
   }

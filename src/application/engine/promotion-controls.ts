@@ -7,10 +7,10 @@ import {
   type StartedJourney,
   type WorkingStage,
 } from '../../domain/index.js';
-import { activeFreezes, type FreezeWindow } from '../../playbook/freeze-window.js';
+import { activeFreezes } from '../../playbook/freeze-window.js';
 import { playbookFor } from '../playbook-catalog.js';
-import type { GlobalFreezeRecord } from '../ports.js';
 import type { EngineContext } from './context.js';
+import { checkGlobalFreezes, FREEZE_UNTIL_REMOVED } from './global-freezes.js';
 
 /**
  * The facts a promotion decision needs about the controls (docs/controls.md): the fleet stop
@@ -29,27 +29,27 @@ export async function promotionControls(
     ctx.store.findPromotionStop(),
     ctx.store.listGlobalFreezes(),
   ]);
-  const windows = [
-    ...playbook.freezes.map((window) => ({ window, scope: 'playbook' as const })),
-    ...globals.map((record) => ({ window: globalWindow(record), scope: 'global' as const })),
-  ];
+  const playbookWindows = playbook.freezes.map((window) => ({
+    window,
+    scope: 'playbook' as const,
+  }));
   return {
     promotionStop: stop,
-    freezes: activeFreezes(windows, at),
+    freezes: [
+      ...activeFreezes(playbookWindows, at),
+      ...checkGlobalFreezes(globals, at, ctx.log).flatMap(({ activeNow }) =>
+        activeNow === null ? [] : [activeNow],
+      ),
+    ],
     soakTime: playbook.stages[stage].soakTime,
     ...(overrideFreeze === undefined ? {} : { overrideFreeze }),
   };
 }
 
-/** A global freeze's window as stored (resolved when it was added). */
-export function globalWindow(record: GlobalFreezeRecord): FreezeWindow {
-  return record.definition as unknown as FreezeWindow;
-}
-
 /**
  * When an automatic promotion held back by a control should be tried again: at the end of the
- * soak time or of the freezes; for a stop or a pause (which end when a person says so) after
- * the stage's re-check interval. Undefined for any other refusal.
+ * soak time or of the freezes; for a stop, a pause or an invalid stored freeze (which end when
+ * a person says so) after the stage's re-check interval. Undefined for any other refusal.
  */
 export function retryHeldPromotionAt(
   refusal: DomainError,
@@ -60,7 +60,12 @@ export function retryHeldPromotionAt(
     case 'SOAK_TIME_NOT_ELAPSED':
       return typeof refusal.details.endsAt === 'string' ? refusal.details.endsAt : undefined;
     case 'FREEZE_IN_FORCE':
-      return typeof refusal.details.until === 'string' ? refusal.details.until : undefined;
+      // An invalid stored freeze lifts only when removed: look again like for a stop.
+      return refusal.details.until === FREEZE_UNTIL_REMOVED
+        ? addMillis(at, recheckInterval)
+        : typeof refusal.details.until === 'string'
+          ? refusal.details.until
+          : undefined;
     case 'PROMOTIONS_PAUSED':
     case 'JOURNEY_PAUSED':
       return addMillis(at, recheckInterval);

@@ -232,6 +232,7 @@ function approvalReadiness(
           link.stage === journey.stage &&
           link.stageEnteredAt === journey.stageEnteredAt &&
           link.usedAt === null &&
+          link.revocation === null &&
           millisBetween(now, link.expiresAt) > 0,
       )
       .map((link) => ({

@@ -7,11 +7,13 @@ import type {
   EvidenceView,
   ExitCriteriaView,
   FreezeRequest,
+  IssuedSignOffLinkView,
   JourneyPage,
   JourneyView,
   OutletList,
   Problem,
   ReadinessView,
+  SignOffLinkList,
   SignOffLinkRequest,
   SignOffLinkView,
   SuccessMetricsView,
@@ -147,6 +149,23 @@ export class ApiClient {
 
   issueSignOffLink(clientId: string, body: SignOffLinkRequest): Promise<SignOffLinkView> {
     return this.#call('POST', `/v1/journeys/${segment(clientId)}/sign-off-links`, body);
+  }
+
+  /** The journey's sign-off links with their status (never their tokens). */
+  signOffLinks(clientId: string): Promise<SignOffLinkList> {
+    return this.#call('GET', `/v1/journeys/${segment(clientId)}/sign-off-links`);
+  }
+
+  revokeSignOffLink(
+    clientId: string,
+    linkId: string,
+    reason?: string,
+  ): Promise<IssuedSignOffLinkView> {
+    const suffix = reason === undefined ? '' : `?${new URLSearchParams({ reason }).toString()}`;
+    return this.#call(
+      'DELETE',
+      `/v1/journeys/${segment(clientId)}/sign-off-links/${segment(linkId)}${suffix}`,
+    );
   }
 
   controls(): Promise<ControlsView> {

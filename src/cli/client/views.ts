@@ -6,6 +6,10 @@ import type {
 } from '../../http/schemas/evidence.js';
 import type { ProblemSchema } from '../../http/schemas/problem.js';
 import type {
+  IssuedSignOffLinkSchema,
+  SignOffLinkListSchema,
+} from '../../http/schemas/sign-off-links.js';
+import type {
   EventListSchema,
   EventSchema,
   ExitCriteriaSchema,
@@ -37,6 +41,8 @@ export type ReadinessView = z.output<typeof ReadinessSchema>;
 export type BlockerView = ReadinessView['blockers'][number];
 export type EvidenceView = z.output<typeof EvidenceSchema>;
 export type SignOffLinkView = z.output<typeof SignOffLinkSchema>;
+export type IssuedSignOffLinkView = z.output<typeof IssuedSignOffLinkSchema>;
+export type SignOffLinkList = z.output<typeof SignOffLinkListSchema>;
 
 /** `GET /v1/controls`: src/http/routes/controls.ts `ControlsSchema` (not exported). */
 export interface ControlsView {
@@ -58,8 +64,12 @@ export interface ControlsView {
 }
 
 export interface GlobalFreezeView {
+  readonly freezeId: string;
   /** The window as written: id, description, from/to or schedule/duration, timezone. */
   readonly freeze: Readonly<Record<string, string>>;
+  /** `invalid`: the stored freeze no longer passes the playbook's rule; held in force. */
+  readonly status: 'valid' | 'invalid';
+  readonly problems: readonly { readonly path: string; readonly message: string }[];
   readonly createdBy: string;
   readonly reason: string | null;
   readonly createdAt: string;

@@ -51,7 +51,7 @@ export function registerFreezeCommand(
     description: 'List the global freezes and whether each is in force now.',
     examples: [
       ['journey freeze list', 'a table'],
-      ['journey freeze --json | jq ".[].freeze.id"', 'for scripts (the list is the default)'],
+      ['journey freeze --json | jq ".[].freezeId"', 'for scripts (the list is the default)'],
     ],
   }).action(async (options: ClientOptions, command: Command) => {
     await runClientCommand(command, context, settings, options, async ({ client, out }) => {
@@ -126,7 +126,7 @@ export function registerFreezeCommand(
           out.printJson(view);
           return;
         }
-        const added = view.freezes.find((f) => f.freeze.id === options.id);
+        const added = view.freezes.find((f) => f.freezeId === options.id);
         const now =
           added?.activeNow == null
             ? 'not in force now'

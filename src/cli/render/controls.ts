@@ -45,10 +45,18 @@ export function renderFreezes(freezes: readonly GlobalFreezeView[], style: Style
     return 'no global freezes\n';
   }
   const rows = freezes.map((f) => [
-    style.bold(f.freeze.id ?? '?'),
-    windowOf(f.freeze),
+    style.bold(f.freezeId),
+    f.status === 'invalid'
+      ? style.red(`invalid: ${clip(f.problems.map((p) => p.message).join('; '), 60)}`)
+      : windowOf(f.freeze),
     f.freeze.timezone ?? 'UTC',
-    f.activeNow === null ? 'no' : style.red(`yes, until ${formatInstant(f.activeNow.until)}`),
+    f.activeNow === null
+      ? 'no'
+      : style.red(
+          f.status === 'invalid'
+            ? 'yes, until removed'
+            : `yes, until ${formatInstant(f.activeNow.until)}`,
+        ),
     f.createdBy,
     clip(f.reason ?? f.freeze.description ?? '', 50),
   ]);

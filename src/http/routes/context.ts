@@ -55,6 +55,7 @@ export type ApiStore = Pick<
   | 'listSignOffLinks'
   | 'useSignOffLink'
   | 'releaseSignOffLink'
+  | 'revokeSignOffLink'
 >;
 
 /** What each resource plugin is given. */

@@ -1,5 +1,6 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { FleetControlsView } from '../../application/engine/fleet-controls.js';
 import type { JsonValue } from '../../domain/index.js';
 import { requesterOf } from '../auth.js';
 import { problemResponses } from '../schemas/problem.js';
@@ -13,7 +14,6 @@ import { BEARER, needs, type RouteContext } from './context.js';
  */
 
 const tags = ['controls'];
-const Text = z.string().max(200);
 const FreezeId = z
   .string()
   .max(128, { abort: true })
@@ -41,7 +41,16 @@ const ControlsSchema = named(
       named(
         'GlobalFreeze',
         z.object({
+          freezeId: z.string(),
           freeze: z.record(z.string(), z.string()).describe('The window as written'),
+          status: z
+            .enum(['valid', 'invalid'])
+            .describe(
+              'invalid: the stored freeze no longer passes the playbook rule; it is held in force (until 9999-01-01) until removed',
+            ),
+          problems: z
+            .array(z.object({ path: z.string(), message: z.string() }))
+            .describe('What is wrong with an invalid freeze; empty when valid'),
           createdBy: z.string(),
           reason: z.string().nullable(),
           createdAt: Instant,
@@ -70,44 +79,43 @@ const ControlsSchema = named(
 
 const PausePromotionsBody = named('PausePromotionsRequest', z.strictObject({ reason: Reason }));
 const OptionalReasonBody = z.strictObject({ reason: Reason.optional() }).nullish();
+/**
+ * Only `reason` is checked here: the rest is the freeze itself, checked by the playbook's own
+ * rule (`freezeSchema`) in the use case, so every problem of it, an unknown key included, is
+ * one 422 FREEZE_INVALID listing them all, exactly as a playbook's `freezes:` entry.
+ */
 const FreezeBody = named(
   'GlobalFreezeRequest',
-  z.strictObject({
-    id: FreezeId,
-    description: z.string().max(1_000).optional(),
-    from: Text.optional().describe(
-      'One-off: ISO 8601 date-time (local to timezone without offset)',
-    ),
-    to: Text.optional(),
-    schedule: Text.optional().describe('Recurring: cron schedule of each start, e.g. "0 18 * * 5"'),
-    duration: Text.optional().describe('Recurring: how long each lasts, e.g. 60h'),
-    timezone: Text.optional().describe('IANA time zone; default UTC'),
-    reason: Reason.optional(),
-  }),
+  z.looseObject({ reason: Reason.optional() }),
+  'A freeze window with the keys of a playbook `freezes:` entry (docs/controls.md): id, description, from and to (one-off, ISO 8601, local to timezone without an offset) or schedule (cron) and duration (e.g. 60h) (recurring), timezone (IANA, default UTC); plus reason, for the audit trail.',
 );
+
+/** The API's answer for the controls as the use case returned them. */
+function controlsBody(current: FleetControlsView) {
+  const stop = current.promotions.stop;
+  return {
+    promotions: {
+      paused: stop !== null,
+      pausedBy: stop?.stoppedBy ?? null,
+      reason: stop?.reason ?? null,
+      pausedAt: stop?.at ?? null,
+    },
+    freezes: current.freezes.map((f) => ({
+      freezeId: f.freezeId,
+      freeze: { ...f.freeze },
+      status: f.status,
+      problems: [...f.problems],
+      createdBy: f.createdBy,
+      reason: f.reason,
+      createdAt: f.createdAt,
+      activeNow: f.activeNow,
+    })),
+    changes: [...current.changes],
+  };
+}
 
 export const controlRoutes: FastifyPluginCallbackZod<RouteContext> = (app, context, done) => {
   const controls = context.orchestrator.controls;
-  const view = async () => {
-    const current = await controls.view();
-    const stop = current.promotions.stop;
-    return {
-      promotions: {
-        paused: stop !== null,
-        pausedBy: stop?.stoppedBy ?? null,
-        reason: stop?.reason ?? null,
-        pausedAt: stop?.at ?? null,
-      },
-      freezes: current.freezes.map(({ freeze, createdBy, reason, createdAt, activeNow }) => ({
-        freeze,
-        createdBy,
-        reason,
-        createdAt,
-        activeNow,
-      })),
-      changes: [...current.changes],
-    };
-  };
 
   app.get(
     '/v1/controls',
@@ -120,7 +128,7 @@ export const controlRoutes: FastifyPluginCallbackZod<RouteContext> = (app, conte
         response: { 200: ControlsSchema, ...problemResponses(401, 403) },
       },
     },
-    view,
+    async () => controlsBody(await controls.view()),
   );
 
   app.post(
@@ -137,10 +145,10 @@ export const controlRoutes: FastifyPluginCallbackZod<RouteContext> = (app, conte
         response: { 200: ControlsSchema, ...problemResponses(400, 401, 403, 409, 415) },
       },
     },
-    async (request) => {
-      await controls.pausePromotions({ reason: request.body.reason }, requesterOf(request));
-      return view();
-    },
+    async (request) =>
+      controlsBody(
+        await controls.pausePromotions({ reason: request.body.reason }, requesterOf(request)),
+      ),
   );
 
   app.post(
@@ -158,8 +166,12 @@ export const controlRoutes: FastifyPluginCallbackZod<RouteContext> = (app, conte
     },
     async (request) => {
       const reason = request.body?.reason;
-      await controls.resumePromotions(reason === undefined ? {} : { reason }, requesterOf(request));
-      return view();
+      return controlsBody(
+        await controls.resumePromotions(
+          reason === undefined ? {} : { reason },
+          requesterOf(request),
+        ),
+      );
     },
   );
 
@@ -179,11 +191,11 @@ export const controlRoutes: FastifyPluginCallbackZod<RouteContext> = (app, conte
     },
     async (request, reply) => {
       const { reason, ...freeze } = request.body;
-      await controls.addFreeze(
+      const added = await controls.addFreeze(
         { freeze: freeze as JsonValue, ...(reason === undefined ? {} : { reason }) },
         requesterOf(request),
       );
-      return reply.code(201).send(await view());
+      return reply.code(201).send(controlsBody(added));
     },
   );
 
@@ -202,12 +214,13 @@ export const controlRoutes: FastifyPluginCallbackZod<RouteContext> = (app, conte
     },
     async (request) => {
       const { reason } = request.query;
-      await controls.removeFreeze(
-        request.params.freezeId,
-        reason === undefined ? {} : { reason },
-        requesterOf(request),
+      return controlsBody(
+        await controls.removeFreeze(
+          request.params.freezeId,
+          reason === undefined ? {} : { reason },
+          requesterOf(request),
+        ),
       );
-      return view();
     },
   );
   done();

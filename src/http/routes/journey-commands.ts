@@ -1,5 +1,5 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { domainError, type JourneyState } from '../../domain/index.js';
+import type { JourneyState } from '../../domain/index.js';
 import { requesterOf } from '../auth.js';
 import { problemResponses } from '../schemas/problem.js';
 import {
@@ -47,12 +47,7 @@ export const journeyCommandRoutes: FastifyPluginCallbackZod<RouteContext> = (
     },
     async (request) => {
       const body = request.body ?? {};
-      if (body.overrideFreeze !== undefined && request.principal?.role !== 'admin') {
-        throw domainError(
-          'FREEZE_OVERRIDE_NOT_ALLOWED',
-          `Only an admin may override a freeze; "${request.principal?.name ?? '?'}" is ${request.principal?.role ?? 'unknown'}.`,
-        );
-      }
+      // The use case refuses an override by anyone but an admin (FREEZE_OVERRIDE_NOT_ALLOWED).
       const result = await orchestrator.executeStageTransition(
         request.params.clientId,
         {

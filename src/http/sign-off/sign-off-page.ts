@@ -112,6 +112,14 @@ export function refusalPage(refusal: SignOffRefusal): SignOffPage {
           `<p>A decision was recorded with it${refusal.link.usedAt === null ? '' : ` at ${escapeHtml(refusal.link.usedAt)}`}. Each link works once; ask for a new one to decide again.</p>`,
         ),
       };
+    case 'revoked':
+      return {
+        status: 410,
+        html: layout(
+          'This link was revoked',
+          `<p>It was withdrawn${refusal.link.revocation === null ? '' : ` at ${escapeHtml(refusal.link.revocation.revokedAt)}`} and can no longer be used. Nothing was recorded; ask for a new link if you still need to decide.</p>`,
+        ),
+      };
     case 'moved_on':
       return {
         status: 409,

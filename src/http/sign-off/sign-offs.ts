@@ -9,8 +9,10 @@ import {
   type ApprovalCriterion,
   type Millis,
 } from '../../domain/index.js';
+import { HttpProblem } from '../problem.js';
 import type { ApiOrchestrator, ApiStore } from '../routes/context.js';
 import { signOffCriterion } from './playbook-lookup.js';
+import { signOffLinkView, type SignOffLinkView } from './sign-off-link-view.js';
 import { newLinkId, parseSignOffToken, signatureMatches, signOffToken } from './sign-off-token.js';
 
 /**
@@ -25,6 +27,8 @@ export type SignOffRefusal =
   | { readonly kind: 'invalid'; readonly why: 'malformed' | 'unknown' | 'bad_signature' }
   | { readonly kind: 'expired'; readonly link: SignOffLink }
   | { readonly kind: 'used'; readonly link: SignOffLink }
+  /** An operator withdrew it before it was used. */
+  | { readonly kind: 'revoked'; readonly link: SignOffLink }
   /** The journey left the stage visit the link was issued in (or ended). */
   | { readonly kind: 'moved_on'; readonly link: SignOffLink; readonly stage: string };
 
@@ -70,11 +74,7 @@ export class SignOffs {
     by: Requester,
   ): Promise<IssuedLink> {
     const { store, clock } = this.#options;
-    const record = await store.findJourneyByClientId(clientId);
-    if (record === null) {
-      throw domainError('JOURNEY_NOT_STARTED', `Client ${clientId} has no journey.`, { clientId });
-    }
-    const journey = record.state;
+    const journey = (await this.#journeyOf(clientId)).state;
     const criterion = signOffCriterion(
       await this.#options.playbooks(),
       journey,
@@ -96,6 +96,7 @@ export class SignOffs {
       expiresAt: addMillis(now, request.expiresIn),
       usedAt: null,
       decision: null,
+      revocation: null,
     };
     await store.saveSignOffLink(link);
     // Read back: the store normalises instants, and the signature must cover what it returns.
@@ -121,6 +122,9 @@ export class SignOffs {
     if (link.usedAt !== null) {
       return refused({ kind: 'used', link });
     }
+    if (link.revocation !== null) {
+      return refused({ kind: 'revoked', link });
+    }
     if (millisBetween(link.expiresAt, clock.now()) >= 0) {
       return refused({ kind: 'expired', link });
     }
@@ -145,6 +149,69 @@ export class SignOffs {
     }
   }
 
+  /** The links issued for the client's journey (active, else latest), oldest first. */
+  async list(clientId: string): Promise<SignOffLinkView[]> {
+    const { store, clock } = this.#options;
+    const record = await this.#journeyOf(clientId);
+    const links = await store.listSignOffLinks(record.journeyId);
+    const now = clock.now();
+    return links.map((link) => signOffLinkView(link, record.state, now));
+  }
+
+  /**
+   * Withdraws a link that is neither used nor revoked (an expired or stale one too, for the
+   * record): one conditional UPDATE, so of a revocation and the client's use exactly one wins.
+   */
+  async revoke(
+    clientId: string,
+    linkId: string,
+    request: { readonly reason?: string },
+    by: Requester,
+  ): Promise<SignOffLinkView> {
+    const { store, clock } = this.#options;
+    const record = await this.#journeyOf(clientId);
+    const link = await store.findSignOffLink(linkId);
+    if (link === null || link.journeyId !== record.journeyId) {
+      throw new HttpProblem(
+        'SIGN_OFF_LINK_NOT_FOUND',
+        `The journey of ${clientId} has no sign-off link ${linkId}.`,
+        {},
+        { details: { clientId, linkId } },
+      );
+    }
+    const revokedAt = clock.now();
+    const revoked = await store.revokeSignOffLink(linkId, {
+      revokedBy: by.actor,
+      revokedAt,
+      reason: request.reason ?? null,
+    });
+    const after = (await store.findSignOffLink(linkId)) ?? link;
+    if (!revoked) {
+      throw after.revocation === null
+        ? new HttpProblem(
+            'SIGN_OFF_LINK_USED',
+            `Sign-off link ${linkId} was used${after.usedAt === null ? '' : ` at ${after.usedAt}`} (${after.decision ?? 'no decision'}): it cannot be revoked.`,
+            {},
+            { details: { linkId, usedAt: after.usedAt, decision: after.decision } },
+          )
+        : new HttpProblem(
+            'SIGN_OFF_LINK_REVOKED',
+            `Sign-off link ${linkId} was revoked already by ${after.revocation.revokedBy} at ${after.revocation.revokedAt}.`,
+            {},
+            { details: { linkId, ...after.revocation } },
+          );
+    }
+    return signOffLinkView(after, record.state, clock.now());
+  }
+
+  async #journeyOf(clientId: string): Promise<JourneyRecord> {
+    const record = await this.#options.store.findJourneyByClientId(clientId);
+    if (record === null) {
+      throw domainError('JOURNEY_NOT_STARTED', `Client ${clientId} has no journey.`, { clientId });
+    }
+    return record;
+  }
+
   /**
    * Records the client's decision. The link is marked used first, so of two submissions exactly
    * one is recorded; if recording fails, the use is undone and the error thrown.
@@ -161,8 +228,9 @@ export class SignOffs {
     const { link } = opened;
     const usedAt = clock.now();
     if (!(await store.useSignOffLink(link.linkId, usedAt, decision.decision))) {
+      // Used or revoked since it was opened: the one conditional UPDATE let the other win.
       const again = (await store.findSignOffLink(link.linkId)) ?? link;
-      return refused({ kind: 'used', link: again });
+      return refused({ kind: again.revocation === null ? 'used' : 'revoked', link: again });
     }
     const approverId = `client:${link.approverName ?? link.linkId}`;
     try {

@@ -383,4 +383,48 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    name: '0011_sign_off_revocation_freeze_documents',
+    // Sign-off links an operator revoked: who, when and why, kept in the row for audit.
+    // Global freezes: `definition` holds the freeze as written (the playbook `freezes:` keys,
+    // re-validated on every read) instead of the window resolved when it was added. Rows of
+    // the previous format are rewritten; the instants of a one-off window are kept as UTC
+    // instants (with their offset, they read the same in any time zone), a recurring window's
+    // duration becomes text in the largest unit that divides it. A row this cannot convert is
+    // left as it is and reported invalid (and held in force) on read.
+    sql: `
+      ALTER TABLE sign_off_links
+        ADD COLUMN revoked_at    timestamptz,
+        ADD COLUMN revoked_by    text,
+        ADD COLUMN revoke_reason text;
+      UPDATE global_freezes AS g
+         SET definition = jsonb_strip_nulls(jsonb_build_object(
+               'id', g.freeze_id,
+               'description', g.definition -> 'description',
+               'from', g.definition -> 'from',
+               'to', g.definition -> 'to',
+               'schedule', g.definition -> 'schedule',
+               'duration', CASE
+                 WHEN d.ms IS NULL THEN NULL
+                 WHEN d.ms % 86400000 = 0 THEN (d.ms / 86400000) || 'd'
+                 WHEN d.ms % 3600000 = 0 THEN (d.ms / 3600000) || 'h'
+                 WHEN d.ms % 60000 = 0 THEN (d.ms / 60000) || 'm'
+                 WHEN d.ms % 1000 = 0 THEN (d.ms / 1000) || 's'
+                 ELSE d.ms || 'ms'
+               END,
+               'timezone', g.definition -> 'timezone'))
+        FROM (SELECT freeze_id,
+                     CASE WHEN definition ->> 'duration' ~ '^[0-9]{1,15}$'
+                          THEN (definition ->> 'duration')::bigint END AS ms
+                FROM global_freezes) AS d
+       WHERE d.freeze_id = g.freeze_id
+         AND ((g.definition ->> 'kind' = 'once'
+               AND jsonb_typeof(g.definition -> 'from') = 'string'
+               AND jsonb_typeof(g.definition -> 'to') = 'string')
+           OR (g.definition ->> 'kind' = 'recurring'
+               AND jsonb_typeof(g.definition -> 'schedule') = 'string'
+               AND d.ms IS NOT NULL));
+    `,
+  },
 ];

@@ -199,4 +199,47 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: '0008_sign_off_revocation_freeze_documents',
+    // Sign-off links an operator revoked: who, when and why, kept in the row for audit.
+    // Global freezes: `definition` holds the freeze as written (the playbook `freezes:` keys,
+    // re-validated on every read) instead of the window resolved when it was added. Rows of
+    // the previous format are rewritten; the instants of a one-off window are kept as UTC
+    // instants (with their offset, they read the same in any time zone), a recurring window's
+    // duration becomes text in the largest unit that divides it. A row this cannot convert is
+    // left as it is and reported invalid (and held in force) on read.
+    sql: `
+      ALTER TABLE sign_off_links ADD COLUMN revoked_at TEXT;
+      ALTER TABLE sign_off_links ADD COLUMN revoked_by TEXT;
+      ALTER TABLE sign_off_links ADD COLUMN revoke_reason TEXT;
+      UPDATE global_freezes
+         SET definition = json_patch('{}', json_object(
+               'id', freeze_id,
+               'description', json_extract(definition, '$.description'),
+               'from', json_extract(definition, '$.from'),
+               'to', json_extract(definition, '$.to'),
+               'schedule', json_extract(definition, '$.schedule'),
+               'duration', CASE
+                 WHEN json_type(definition, '$.duration') IS NOT 'integer' THEN NULL
+                 WHEN json_extract(definition, '$.duration') % 86400000 = 0
+                   THEN (json_extract(definition, '$.duration') / 86400000) || 'd'
+                 WHEN json_extract(definition, '$.duration') % 3600000 = 0
+                   THEN (json_extract(definition, '$.duration') / 3600000) || 'h'
+                 WHEN json_extract(definition, '$.duration') % 60000 = 0
+                   THEN (json_extract(definition, '$.duration') / 60000) || 'm'
+                 WHEN json_extract(definition, '$.duration') % 1000 = 0
+                   THEN (json_extract(definition, '$.duration') / 1000) || 's'
+                 ELSE json_extract(definition, '$.duration') || 'ms'
+               END,
+               'timezone', json_extract(definition, '$.timezone')))
+       WHERE json_valid(definition)
+         AND ((json_extract(definition, '$.kind') = 'once'
+               AND json_type(definition, '$.from') = 'text'
+               AND json_type(definition, '$.to') = 'text')
+           OR (json_extract(definition, '$.kind') = 'recurring'
+               AND json_type(definition, '$.schedule') = 'text'
+               AND json_type(definition, '$.duration') = 'integer'));
+    `,
+  },
 ];
