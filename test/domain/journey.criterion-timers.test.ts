@@ -213,7 +213,7 @@ describe('lapseInconclusive', () => {
           decision: 'accept',
           decidedBy: 'system',
           inconclusiveReason: 'source error: down',
-        }) as unknown as JourneyEvent,
+        }),
       ]);
     expect(event?.type === 'InconclusiveResolved' && event.reason).toMatch(
       /inconclusiveDeadline of 4h.*onDeadline: accept/,
@@ -249,8 +249,6 @@ describe('lapseInconclusive', () => {
       .thenEvents([]);
     given(...restarted)
       .when(lapse('escalate', later(120)))
-      .thenEvents([
-        expect.objectContaining({ inconclusiveSince: later(120) }) as unknown as JourneyEvent,
-      ]);
+      .thenEvents([expect.objectContaining({ inconclusiveSince: later(120) })]);
   });
 });
