@@ -1,4 +1,8 @@
 import { expect, it } from 'vitest';
+import {
+  approvalReminderItem,
+  inconclusiveDeadlineItem,
+} from '../../src/application/engine/work-items.js';
 import type { Store } from '../../src/application/ports.js';
 import {
   addMillis,
@@ -63,6 +67,23 @@ forEachBackend((backend) => {
       missingApprovers: [],
       allowedRoles: ['client', 'operator', 'admin'],
     });
+    // A timer run again (queued anew under its key, as a retried commit would) records nothing.
+    const enteredAt = (await store.findJourney(journeyId))?.state.stageEnteredAt ?? '';
+    const visit = {
+      journeyId,
+      stage: 'sandbox' as const,
+      enteredAt,
+      criterionId: 'demo_approved',
+      since,
+    };
+    await store.commit({
+      appends: [],
+      enqueue: [
+        approvalReminderItem({ ...visit, reminder: 2, correlationId: 'again' }, clock.now()),
+      ],
+    });
+    await first.settle();
+    expect(await eventsOf(store, journeyId, 'ApprovalReminderDue')).toHaveLength(2);
     await first.engine.stop();
 
     // The next reminder is in the queue: a new engine on the store opened again records it.
@@ -133,6 +154,26 @@ forEachBackend((backend) => {
       }),
     ]);
     expect((await store.findJourney(journeyId))?.state.stage).toBe('sandbox');
+    // Run again, the deadline records nothing more.
+    const enteredAt = (await store.findJourney(journeyId))?.state.stageEnteredAt ?? '';
+    await store.commit({
+      appends: [],
+      enqueue: [
+        inconclusiveDeadlineItem(
+          {
+            journeyId,
+            stage: 'sandbox',
+            enteredAt,
+            criterionId: 'search_quality',
+            since: since ?? '',
+            correlationId: 'again',
+          },
+          clock.now(),
+        ),
+      ],
+    });
+    await settle();
+    expect(await eventsOf(store, journeyId, 'InconclusiveEscalated')).toHaveLength(1);
     agents.healMetric('measure_search_quality');
     await engine.stop();
   });
