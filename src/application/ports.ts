@@ -104,6 +104,10 @@ export const WorkKind = {
   recheck: 'recheck',
   /** Check that a stage transition finished within its deadline. */
   deadline: 'deadline',
+  /** Remind people of an approval still pending (ApprovalReminderDue). */
+  approvalReminder: 'approval_reminder',
+  /** Escalate or decide an inconclusive criterion nobody decided in time. */
+  inconclusiveDeadline: 'inconclusive_deadline',
   /** Housekeeping: prune history past the retention period. */
   prune: 'prune',
 } as const;

@@ -50,6 +50,8 @@ export type {
 } from './journey/state.js';
 export { checkApprovalCriterion, decideJourney } from './journey/decide.js';
 export { checkControls, checkSoak } from './journey/controls.js';
+export { findWait, inconclusiveDeadlineAt, nextReminderAt, waitKindOf } from './journey/waits.js';
+export type { CriterionWait } from './journey/waits.js';
 export type {
   ActiveFreeze,
   FreezeOverride,
@@ -100,7 +102,7 @@ export { resolveInput } from './unit-of-work/input-resolve.js';
 export type { TemplateContext } from './unit-of-work/input-resolve.js';
 
 // Exit criteria
-export { COMPARATORS, OUTCOMES } from './exit-criteria/criterion.js';
+export { COMPARATORS, ON_DEADLINE, OUTCOMES } from './exit-criteria/criterion.js';
 export type * from './exit-criteria/criterion.js';
 export { compare, describeComparison } from './exit-criteria/comparator.js';
 export { evaluateApproval } from './exit-criteria/approval.js';

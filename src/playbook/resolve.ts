@@ -105,6 +105,14 @@ function resolveCriterion(criterion: CriterionDocument): ExitCriterion {
         requiredApprovers: policy.requiredApprovers ?? [],
         ...(policy.expiresAfter === undefined ? {} : { expiresAfter: policy.expiresAfter }),
       },
+      ...(criterion.remindAfter === undefined
+        ? {}
+        : {
+            reminder: {
+              after: criterion.remindAfter,
+              ...(criterion.remindEvery === undefined ? {} : { every: criterion.remindEvery }),
+            },
+          }),
     };
     return approval;
   }
@@ -146,6 +154,14 @@ function resolveCriterion(criterion: CriterionDocument): ExitCriterion {
     ...(criterion.unit === undefined ? {} : { unit: criterion.unit }),
     ...(criterion.greyBand === undefined ? {} : { greyBand: criterion.greyBand }),
     ...(criterion.window === undefined ? {} : { window: criterion.window }),
+    ...(criterion.inconclusiveDeadline === undefined
+      ? {}
+      : {
+          inconclusiveDeadline: {
+            after: criterion.inconclusiveDeadline,
+            onDeadline: criterion.onDeadline ?? 'escalate',
+          },
+        }),
   };
   return metric;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COMPARATORS } from '../domain/exit-criteria/criterion.js';
+import { COMPARATORS, ON_DEADLINE } from '../domain/exit-criteria/criterion.js';
 import { isSlug, SLUG_RULE } from '../domain/ids.js';
 import type { JsonValue } from '../domain/json.js';
 import { formatDuration, parseDuration, SECOND, type Millis } from '../domain/time.js';
@@ -151,8 +151,9 @@ const policy = z.strictObject({
 
 /**
  * One exit criterion. Metric criteria (http, agent, prometheus sources) use comparator,
- * threshold, unit, greyBand and window; approval criteria use policy. validate.ts enforces which
- * belongs to which, so both kinds share one strict object here.
+ * threshold, unit, greyBand, window, inconclusiveDeadline and onDeadline; approval criteria use
+ * policy, remindAfter and remindEvery. validate.ts enforces which belongs to which, so both
+ * kinds share one strict object here.
  */
 const criterion = z.strictObject({
   id: slug,
@@ -165,7 +166,13 @@ const criterion = z.strictObject({
   unit: z.string().optional(),
   greyBand: z.strictObject({ from: z.number(), to: z.number() }).optional(),
   window: duration(1).optional(),
+  inconclusiveDeadline: duration(SECOND).optional(),
+  onDeadline: z
+    .enum(ON_DEADLINE, { error: `expected one of ${ON_DEADLINE.join(', ')}` })
+    .optional(),
   policy: policy.optional(),
+  remindAfter: duration(SECOND).optional(),
+  remindEvery: duration(SECOND).optional(),
 });
 
 /** A freeze window (freeze-window.ts): one-off `from`/`to`, or a cron `schedule` + `duration`. */

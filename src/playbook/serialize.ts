@@ -80,6 +80,12 @@ function criterionDocument(criterion: ExitCriterion): JsonValue {
           ? {}
           : { expiresAfter: formatDuration(policy.expiresAfter) }),
       },
+      ...(criterion.reminder === undefined
+        ? {}
+        : { remindAfter: formatDuration(criterion.reminder.after) }),
+      ...(criterion.reminder?.every === undefined
+        ? {}
+        : { remindEvery: formatDuration(criterion.reminder.every) }),
     };
   }
   return {
@@ -90,6 +96,12 @@ function criterionDocument(criterion: ExitCriterion): JsonValue {
     ...(criterion.unit === undefined ? {} : { unit: criterion.unit }),
     ...(criterion.greyBand === undefined ? {} : { greyBand: { ...criterion.greyBand } }),
     ...(criterion.window === undefined ? {} : { window: formatDuration(criterion.window) }),
+    ...(criterion.inconclusiveDeadline === undefined
+      ? {}
+      : {
+          inconclusiveDeadline: formatDuration(criterion.inconclusiveDeadline.after),
+          onDeadline: criterion.inconclusiveDeadline.onDeadline,
+        }),
   };
 }
 

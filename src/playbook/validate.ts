@@ -178,7 +178,16 @@ function checkAgent(context: Context, path: JsonPath, agent: unknown): void {
 }
 
 const METRIC_TYPES: readonly unknown[] = ['http', 'agent', 'prometheus'];
-const METRIC_KEYS = ['comparator', 'threshold', 'unit', 'greyBand', 'window'] as const;
+const METRIC_KEYS = [
+  'comparator',
+  'threshold',
+  'unit',
+  'greyBand',
+  'window',
+  'inconclusiveDeadline',
+  'onDeadline',
+] as const;
+const APPROVAL_KEYS = ['remindAfter', 'remindEvery'] as const;
 
 function checkCriteria(context: Context, path: JsonPath, criteria: unknown): void {
   if (!Array.isArray(criteria)) {
@@ -221,6 +230,15 @@ function checkCriteria(context: Context, path: JsonPath, criteria: unknown): voi
       if (!('policy' in criterion)) {
         problems.push(semantic(at('policy'), 'required for an approval criterion'));
       }
+      if ('remindEvery' in criterion && !('remindAfter' in criterion)) {
+        problems.push(
+          semantic(
+            at('remindEvery'),
+            'repeats a reminder: it needs remindAfter (when the first one is due)',
+            'key',
+          ),
+        );
+      }
     } else if (METRIC_TYPES.includes(source['type'])) {
       checkMetric(context, at, criterion);
       if (source['type'] === 'agent') {
@@ -239,11 +257,22 @@ function checkMetric(
   criterion: Record<string, unknown>,
 ): void {
   const { problems } = context;
-  if ('policy' in criterion) {
+  for (const key of ['policy', ...APPROVAL_KEYS] as const) {
+    if (key in criterion) {
+      problems.push(
+        semantic(
+          at(key),
+          `'${key}' applies only to approval criteria (source type approval)`,
+          'key',
+        ),
+      );
+    }
+  }
+  if ('onDeadline' in criterion && !('inconclusiveDeadline' in criterion)) {
     problems.push(
       semantic(
-        at('policy'),
-        `'policy' applies only to approval criteria (source type approval)`,
+        at('onDeadline'),
+        'says what happens at the inconclusiveDeadline: set inconclusiveDeadline too',
         'key',
       ),
     );

@@ -90,6 +90,7 @@ forEachBackend((backend) => {
       approvalsNeeded: 2,
       missingApprovers: [NAMES.admin],
       decisions: [],
+      reminder: null,
       openSignOffLinks: [],
     });
     expect(failing.blockers[1]?.message).toMatch(

@@ -16,12 +16,14 @@ import {
   asCriterionId,
   decideJourney,
   DomainError,
+  type ExitCriterion,
   type JourneyEvent,
 } from '../../src/domain/index.js';
+import type { Playbook } from '../../src/playbook/index.js';
 import { toCloudEvent, type CloudEventJson } from '../../src/relay/cloud-event.js';
 import { forEachBackend } from '../support/backends.js';
 import type { StepClock } from '../support/clock.js';
-import { startTestEngine } from '../support/engine-harness.js';
+import { playbookWith, startTestEngine, testPlaybook } from '../support/engine-harness.js';
 import { allEvents } from '../support/relay-harness.js';
 import { newEvents } from '../support/store-fixtures.js';
 
@@ -96,16 +98,35 @@ async function revokeApproval(store: Store, clock: StepClock, journeyId: string)
 }
 
 /**
- * Four journeys that between them raise every event type:
+ * The default playbook with the sandbox's timers set: demo_approved reminds after an hour,
+ * an undecided inconclusive search quality escalates after four.
+ */
+async function timedPlaybook(): Promise<Playbook> {
+  const exitCriteria = (await testPlaybook()).stages.sandbox.exitCriteria.map(
+    (criterion): ExitCriterion =>
+      criterion.kind === 'approval'
+        ? { ...criterion, reminder: { after: HOUR } }
+        : criterion.id === 'search_quality'
+          ? { ...criterion, inconclusiveDeadline: { after: 4 * HOUR, onDeadline: 'escalate' } }
+          : criterion,
+  );
+  return playbookWith('sandbox', { exitCriteria });
+}
+
+/**
+ * Five journeys that between them raise every event type:
  * - a journey paused and resumed; approvals rejected, revoked and granted, an inconclusive
  *   criterion accepted, promotions through to completion;
  * - a pilot task failing through its retries, the automatic rollback's teardown failing, the
  *   rollback retried;
  * - a hanging agent timing out past the stage deadline, the failed setup retried;
- * - a journey cancelled while its setup runs.
+ * - a journey cancelled while its setup runs;
+ * - a journey left waiting: reminded of its approval, its inconclusive criterion escalated.
  */
 async function runJourneys(store: Store, clock: StepClock): Promise<StoredEvent[]> {
-  const { engine, agents, settle } = await startTestEngine(store, clock);
+  const { engine, agents, settle } = await startTestEngine(store, clock, {
+    playbook: await timedPlaybook(),
+  });
   const { orchestrator } = engine;
 
   const { journeyId: approved } = await orchestrator.startJourney({ clientId: 'approved' }, admin);
@@ -154,6 +175,13 @@ async function runJourneys(store: Store, clock: StepClock): Promise<StoredEvent[
   await orchestrator.cancelJourney('cancelled', { reason: 'client left' }, admin);
   await settle({ maxAdvance: HOUR });
   agents.heal('install_connectors');
+
+  agents.failMetric('measure_search_quality');
+  await orchestrator.startJourney({ clientId: 'waiting' }, admin);
+  await settle({ maxAdvance: 5 * HOUR });
+  agents.healMetric('measure_search_quality');
+  await orchestrator.approve('waiting', approveDemo, admin);
+  await settle();
 
   return allEvents(store);
 }
@@ -297,7 +325,7 @@ forEachBackend(
       it('raise every event type at least once', () => {
         const seen = new Set(events.map((event) => (event.data as { type: string }).type));
         expect(EVENT_TYPES.filter((type) => !seen.has(type))).toEqual([]);
-        expect(EVENT_TYPES).toHaveLength(30);
+        expect(EVENT_TYPES).toHaveLength(32);
         expect(events.filter((event) => event.subject === '?')).toEqual([]);
       });
 

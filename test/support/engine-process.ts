@@ -748,6 +748,13 @@ export function sendHistogram(agents: ExampleAgents): Record<number, number> {
  * what is left that is not a timer due later (a deadline or a re-check). Call it with no engine
  * running: it takes the items.
  */
+const TIMER_KINDS: ReadonlySet<string> = new Set([
+  'deadline',
+  'recheck',
+  'approval_reminder',
+  'inconclusive_deadline',
+]);
+
 export async function leftoverWork(
   store: Store,
 ): Promise<{ timers: number; unexpected: string[] }> {
@@ -762,7 +769,7 @@ export async function leftoverWork(
   const unexpected: string[] = [];
   let timers = 0;
   for (const item of items) {
-    const isTimer = item.kind === 'deadline' || item.kind === 'recheck';
+    const isTimer = TIMER_KINDS.has(item.kind);
     if (isTimer && Date.parse(item.dueAt) > now) {
       timers += 1;
     } else {

@@ -21,7 +21,7 @@ import type {
 import type { Loaded } from '../repositories.js';
 import type { EngineContext } from './context.js';
 import { journeyReport, unitReport, type MetricsReport } from './engine-metrics-report.js';
-import { journeyFollowUps, unitFollowUps } from './follow-ups.js';
+import { criterionTimerFollowUps, journeyFollowUps, unitFollowUps } from './follow-ups.js';
 
 /** Who or what a change comes from; becomes every event's metadata. */
 export interface Cause {
@@ -79,7 +79,18 @@ export class Changes {
         this.ctx.settings.transitionDeadline,
       ),
     );
-    return events.reduce(evolveJourney, loaded.state);
+    const after = events.reduce(evolveJourney, loaded.state);
+    this.enqueue.push(
+      ...criterionTimerFollowUps(
+        this.ctx.playbooks,
+        journeyId,
+        loaded.state,
+        after,
+        stamped,
+        this.cause,
+      ),
+    );
+    return after;
   }
 
   /** Adds a unit of work's events; returns the state after them. */

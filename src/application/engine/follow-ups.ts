@@ -1,13 +1,27 @@
 import {
+  addMillis,
+  findWait,
+  inconclusiveDeadlineAt,
+  isWorkingStage,
   unmetDependencies,
+  type ExitCriterion,
   type Instant,
   type JourneyEvent,
+  type JourneyState,
+  type StartedJourney,
   type UnitOfWorkEvent,
   type UnitOfWorkState,
 } from '../../domain/index.js';
+import type { PlaybookCatalog } from '../playbook-catalog.js';
 import type { NewEvent, NewWorkItem } from '../ports.js';
 import type { Cause } from './changes.js';
-import { deadlineItem, reactionItem, taskAttemptItem } from './work-items.js';
+import {
+  approvalReminderItem,
+  deadlineItem,
+  inconclusiveDeadlineItem,
+  reactionItem,
+  taskAttemptItem,
+} from './work-items.js';
 
 /**
  * The work that events make necessary (DESIGN.md section 2), queued in the commit that appends
@@ -80,6 +94,87 @@ export function journeyFollowUps(
     }
   }
   return items;
+}
+
+/**
+ * The timers of criteria's waits (criterion-timers.ts): a wait that began in this commit queues
+ * its first reminder or its inconclusive deadline; a reminder queues the next one (remindEvery).
+ */
+export function criterionTimerFollowUps(
+  playbooks: PlaybookCatalog,
+  journeyId: string,
+  before: JourneyState,
+  after: JourneyState,
+  events: readonly NewEvent<JourneyEvent>[],
+  cause: Cause,
+): NewWorkItem[] {
+  if (after.status !== 'started' || (after.waits ?? []).length === 0) {
+    return [];
+  }
+  const criteria = criteriaOf(playbooks, after);
+  const visit = {
+    journeyId,
+    stage: after.stage,
+    enteredAt: after.stageEnteredAt,
+    correlationId: cause.correlationId,
+  };
+  const items: NewWorkItem[] = [];
+  for (const wait of after.waits ?? []) {
+    const criterion = criteria.find((c) => c.id === wait.criterionId);
+    const isNew =
+      before.status !== 'started' ||
+      before.stageEnteredAt !== after.stageEnteredAt ||
+      findWait(before.waits, wait.criterionId, wait.kind)?.since !== wait.since;
+    const payload = { ...visit, criterionId: wait.criterionId, since: wait.since };
+    if (wait.kind === 'approval' && criterion?.kind === 'approval' && criterion.reminder) {
+      const { reminder } = criterion;
+      if (isNew) {
+        items.push(
+          approvalReminderItem({ ...payload, reminder: 1 }, addMillis(wait.since, reminder.after)),
+        );
+      }
+      for (const { event } of events) {
+        if (
+          event.type === 'ApprovalReminderDue' &&
+          event.criterionId === wait.criterionId &&
+          event.pendingSince === wait.since &&
+          reminder.every !== undefined
+        ) {
+          items.push(
+            approvalReminderItem(
+              { ...payload, reminder: event.reminder + 1 },
+              addMillis(event.at, reminder.every),
+            ),
+          );
+        }
+      }
+    }
+    if (
+      wait.kind === 'inconclusive' &&
+      isNew &&
+      criterion?.kind === 'metric' &&
+      criterion.inconclusiveDeadline
+    ) {
+      items.push(
+        inconclusiveDeadlineItem(
+          payload,
+          inconclusiveDeadlineAt(wait, criterion.inconclusiveDeadline),
+        ),
+      );
+    }
+  }
+  return items;
+}
+
+/** The current stage's criteria in the journey's playbook (none if it is not loaded). */
+export function criteriaOf(
+  playbooks: PlaybookCatalog,
+  journey: StartedJourney,
+): readonly ExitCriterion[] {
+  const playbook = playbooks.find(journey.playbook.name);
+  return playbook !== undefined && isWorkingStage(journey.stage)
+    ? playbook.stages[journey.stage].exitCriteria
+    : [];
 }
 
 export function unitFollowUps(

@@ -2,6 +2,7 @@ import { decideJourney, DomainError } from '../../domain/index.js';
 import type { WorkItem } from '../ports.js';
 import { Changes, retryOnConflict, type Cause } from './changes.js';
 import type { EngineContext } from './context.js';
+import { runApprovalReminder, runInconclusiveDeadline } from './criterion-timers.js';
 import { evaluateAutomatically } from './gate.js';
 import { parkIfPaused } from './pause-hold.js';
 import { runReaction } from './reactions.js';
@@ -63,6 +64,20 @@ export async function handleWorkItem(
         return;
       }
       return flagOverdue(ctx, item, payload);
+    }
+    case 'approval_reminder':
+    case 'inconclusive_deadline': {
+      const payload = parsePayload(PAYLOADS.wait, item);
+      if (payload instanceof Error) {
+        return drop(ctx, item, payload);
+      }
+      // Like every timer, held while the journey is paused and run once it is resumed.
+      if (await parkIfPaused(ctx, item)) {
+        return;
+      }
+      return item.kind === 'approval_reminder'
+        ? runApprovalReminder(ctx, item, payload)
+        : runInconclusiveDeadline(ctx, item, payload);
     }
     case 'prune':
       return drop(ctx, item, new Error('prune items are run by the retention job, not the engine'));

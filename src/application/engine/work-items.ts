@@ -41,10 +41,22 @@ const visitPayload = z.object({
 });
 export type VisitPayload = z.infer<typeof visitPayload>;
 
+/** One criterion's wait in a stage visit (domain/journey/waits.ts): its timers lapse with it. */
+const waitPayload = z.object({
+  ...visitPayload.shape,
+  criterionId: z.string(),
+  /** When the wait began: a later wait of the same criterion has timers of its own. */
+  since: z.string(),
+  /** Approval reminders: which one (1, 2, ...). */
+  reminder: z.number().int().positive().optional(),
+});
+export type WaitPayload = z.infer<typeof waitPayload>;
+
 export const PAYLOADS = {
   task_attempt: taskAttemptPayload,
   reaction: reactionPayload,
   visit: visitPayload,
+  wait: waitPayload,
 } as const;
 
 export function parsePayload<T>(schema: z.ZodType<T>, item: WorkItem): T | Error {
@@ -102,5 +114,31 @@ export function deadlineItem(payload: VisitPayload, deadline: number): NewWorkIt
     journeyId: payload.journeyId,
     payload: payload,
     dueAt: addMillis(payload.enteredAt, deadline),
+  };
+}
+
+/** The `reminder`th reminder of one approval wait; the key names the wait and the number. */
+export function approvalReminderItem(
+  payload: WaitPayload & { readonly reminder: number },
+  dueAt: Instant,
+): NewWorkItem {
+  return {
+    kind: 'approval_reminder',
+    key: `reminder:${payload.journeyId}:${payload.enteredAt}:${payload.criterionId}:${payload.since}:${payload.reminder}`,
+    journeyId: payload.journeyId,
+    payload: payload,
+    dueAt,
+  };
+}
+
+/** The deadline of one inconclusive wait. */
+export function inconclusiveDeadlineItem(payload: WaitPayload, dueAt: Instant): NewWorkItem {
+  const { reminder: _reminder, ...fields } = payload;
+  return {
+    kind: 'inconclusive_deadline',
+    key: `inconclusive-deadline:${payload.journeyId}:${payload.enteredAt}:${payload.criterionId}:${payload.since}`,
+    journeyId: payload.journeyId,
+    payload: fields,
+    dueAt,
   };
 }

@@ -1,14 +1,19 @@
 import {
   addMillis,
+  findWait,
+  inconclusiveDeadlineAt,
   isWorkingStage,
   millisBetween,
+  nextReminderAt,
   nextStage,
+  waitKindOf,
   type ApprovalCriterion,
   type CriterionResult,
   type ExitCriteriaEvaluation,
   type ExitCriterion,
   type Instant,
   type Millis,
+  type OnDeadline,
   type Stage,
   type StageSetup,
   type StartedJourney,
@@ -65,6 +70,18 @@ export interface ApprovalReadiness {
   readonly missingApprovers: readonly string[];
   /** Every decision of this stage visit, oldest first. */
   readonly decisions: readonly ApprovalDecisionReadiness[];
+  /**
+   * The playbook's reminders (remindAfter, remindEvery) while the approval is pending; null
+   * when it sets none or nothing is pending. `pendingSince` and `nextReminderAt` are null until
+   * an evaluation of this visit has recorded it pending.
+   */
+  readonly reminder: {
+    readonly remindAfterMs: Millis;
+    readonly remindEveryMs: Millis | null;
+    readonly pendingSince: Instant | null;
+    readonly remindersSent: number;
+    readonly nextReminderAt: Instant | null;
+  } | null;
   /** Sign-off links issued for it, unused and unexpired. */
   readonly openSignOffLinks: readonly {
     readonly linkId: string;
@@ -74,11 +91,25 @@ export interface ApprovalReadiness {
   }[];
 }
 
+/** The playbook's inconclusiveDeadline of a criterion whose reading is inconclusive now. */
+export interface InconclusiveDeadlineReadiness {
+  readonly deadlineMs: Millis;
+  readonly onDeadline: OnDeadline;
+  /** Since when it has been inconclusive; null until an evaluation of this visit recorded it. */
+  readonly inconclusiveSince: Instant | null;
+  /** When the deadline acts (unless a person decides first); null as `inconclusiveSince`. */
+  readonly at: Instant | null;
+  /** When it was escalated, if it was. */
+  readonly escalatedAt: Instant | null;
+}
+
 export interface CriterionReadiness extends CriterionResult {
   readonly kind: ExitCriterion['kind'];
   readonly unit?: string;
   readonly window: WindowReadiness | null;
   readonly approval: ApprovalReadiness | null;
+  /** Null unless the criterion has an inconclusiveDeadline and is inconclusive, undecided. */
+  readonly inconclusiveDeadline: InconclusiveDeadlineReadiness | null;
 }
 
 export interface ReadinessView {
@@ -165,13 +196,49 @@ function criterionReadiness(
       ...base,
       window: null,
       approval: approvalReadiness(criterion, result, journey, links, now),
+      inconclusiveDeadline: null,
     };
   }
   const window =
     criterion?.kind === 'metric' && criterion.window !== undefined
       ? windowReadiness(criterion.window, result, now)
       : null;
-  return { ...base, window, approval: null };
+  const policy = criterion?.kind === 'metric' ? criterion.inconclusiveDeadline : undefined;
+  if (policy === undefined || result.outcome !== 'inconclusive') {
+    return { ...base, window, approval: null, inconclusiveDeadline: null };
+  }
+  const wait = findWait(journey.waits, result.criterionId, 'inconclusive');
+  return {
+    ...base,
+    window,
+    approval: null,
+    inconclusiveDeadline: {
+      deadlineMs: policy.after,
+      onDeadline: policy.onDeadline,
+      inconclusiveSince: wait?.since ?? null,
+      at: wait === undefined ? null : inconclusiveDeadlineAt(wait, policy),
+      escalatedAt: wait?.escalatedAt ?? null,
+    },
+  };
+}
+
+function reminderReadiness(
+  criterion: ApprovalCriterion,
+  result: CriterionResult,
+  journey: StartedJourney,
+): ApprovalReadiness['reminder'] {
+  const policy = criterion.reminder;
+  if (policy === undefined || waitKindOf(result) !== 'approval') {
+    return null;
+  }
+  const wait = findWait(journey.waits, criterion.id, 'approval');
+  return {
+    remindAfterMs: policy.after,
+    remindEveryMs: policy.every ?? null,
+    pendingSince: wait?.since ?? null,
+    remindersSent: wait?.reminders ?? 0,
+    nextReminderAt: wait === undefined ? null : nextReminderAt(wait, policy),
+  };
 }
 
 function windowReadiness(windowMs: Millis, result: CriterionResult, now: Instant): WindowReadiness {
@@ -225,6 +292,7 @@ function approvalReadiness(
         expiresAt,
       };
     }),
+    reminder: reminderReadiness(criterion, result, journey),
     openSignOffLinks: links
       .filter(
         (link) =>

@@ -24,6 +24,12 @@ export function describeEvent(data: DomainEventData): string {
       return `${event.criterionId} rejected by ${event.approverId} (${event.role})${commentOf(event.comment)}`;
     case 'ApprovalRevoked':
       return `${event.approverId}'s decision on ${event.criterionId} revoked by ${event.revokedBy}`;
+    case 'InconclusiveResolved':
+      return `${event.criterionId} ${event.decision === 'accept' ? 'accepted' : 'rejected'} by ${event.decidedBy}: ${clip(event.reason)}`;
+    case 'ApprovalReminderDue':
+      return `REMINDER ${event.reminder}: ${event.criterionId} pending since ${event.pendingSince} (${event.approvalsNeeded} more approvals needed)`;
+    case 'InconclusiveEscalated':
+      return `ALERT: ${event.criterionId} inconclusive since ${event.inconclusiveSince}, undecided past its deadline`;
     case 'StagePromoted':
       return `promoted ${event.fromStage} -> ${event.toStage} by ${event.promotedBy}: ${clip(event.reason)}`;
     case 'JourneyCompleted':

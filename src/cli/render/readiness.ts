@@ -87,6 +87,18 @@ function criterionNote(c: ReadinessView['criteria'][number]): string {
     if (c.approval.openSignOffLinks.length > 0) {
       notes.push(`${c.approval.openSignOffLinks.length} open sign-off link(s)`);
     }
+    const next = c.approval.reminder?.nextReminderAt ?? null;
+    if (next !== null) {
+      notes.push(`next reminder ${formatInstant(next)}`);
+    }
+  }
+  const deadline = c.inconclusiveDeadline;
+  if (deadline?.at != null) {
+    notes.push(
+      deadline.escalatedAt === null
+        ? `${deadline.onDeadline} at ${formatInstant(deadline.at)}`
+        : `escalated ${formatInstant(deadline.escalatedAt)}`,
+    );
   }
   return notes.join('; ');
 }

@@ -63,11 +63,33 @@ export interface MetricCriterion extends CriterionBase {
   readonly greyBand?: { readonly from: number; readonly to: number };
   /** The condition must have held continuously this long; a breach restarts the clock. */
   readonly window?: Millis;
+  /** What happens when an inconclusive reading stays undecided by a person this long. */
+  readonly inconclusiveDeadline?: InconclusiveDeadlinePolicy;
+}
+
+/** What the engine does at an undecided inconclusive criterion's deadline (docs/controls.md). */
+export const ON_DEADLINE = ['escalate', 'accept', 'reject'] as const;
+export type OnDeadline = (typeof ON_DEADLINE)[number];
+
+export interface InconclusiveDeadlinePolicy {
+  /** How long an inconclusive streak may stay undecided, from its first inconclusive reading. */
+  readonly after: Millis;
+  /** `escalate` records InconclusiveEscalated; `accept`/`reject` decide it as `system`. @default 'escalate' */
+  readonly onDeadline: OnDeadline;
+}
+
+/** When to remind people of an approval that is still pending (ApprovalReminderDue). */
+export interface ApprovalReminderPolicy {
+  /** The first reminder, this long after the approval was first found pending. */
+  readonly after: Millis;
+  /** Further reminders this long after the previous one; absent: one reminder only. */
+  readonly every?: Millis;
 }
 
 export interface ApprovalCriterion extends CriterionBase {
   readonly kind: 'approval';
   readonly policy: ApprovalPolicy;
+  readonly reminder?: ApprovalReminderPolicy;
 }
 
 export type ExitCriterion = MetricCriterion | ApprovalCriterion;

@@ -1,4 +1,9 @@
-import type { ExitCriteriaEvaluation, ExitCriterion } from '../exit-criteria/criterion.js';
+import type {
+  ApprovalCriterion,
+  ExitCriteriaEvaluation,
+  ExitCriterion,
+  MetricCriterion,
+} from '../exit-criteria/criterion.js';
 import type { ClientId, CriterionId, JourneyId, TaskId, WorkId } from '../ids.js';
 import type { JsonValue } from '../json.js';
 import type { Instant, Millis } from '../time.js';
@@ -126,6 +131,29 @@ export type JourneyCommand =
       /** When the watched visit began; a timer of an earlier visit changes nothing. */
       readonly enteredAt: Instant;
       readonly deadline: Millis;
+      readonly at: Instant;
+    }
+  | {
+      /**
+       * A reminder timer fired: record ApprovalReminderDue if the approval wait it belongs to
+       * (visit `enteredAt`, wait `since`) is still on and this reminder was not recorded yet.
+       */
+      readonly type: 'remindApproval';
+      readonly enteredAt: Instant;
+      readonly criterion: ApprovalCriterion;
+      readonly since: Instant;
+      readonly reminder: number;
+      readonly at: Instant;
+    }
+  | {
+      /**
+       * An inconclusive deadline fired: escalate, or decide as `system`, if the inconclusive
+       * wait it belongs to is still on and nobody decided the criterion.
+       */
+      readonly type: 'lapseInconclusive';
+      readonly enteredAt: Instant;
+      readonly criterion: MetricCriterion;
+      readonly since: Instant;
       readonly at: Instant;
     }
   | {

@@ -8,6 +8,7 @@ import type {
 import type { WorkId } from '../ids.js';
 import type { JourneyCommand } from './commands.js';
 import { checkControls, checkSoak, type PromotionControls } from './controls.js';
+import { lapseInconclusive, remindApproval } from './criterion-timers.js';
 import type { JourneyEvent } from './events.js';
 import { resolveInconclusive } from './inconclusive.js';
 import {
@@ -38,6 +39,12 @@ export function decideJourney(
   }
   if (command.type === 'flagOverdue') {
     return flagOverdue(command, state);
+  }
+  if (command.type === 'remindApproval') {
+    return remindApproval(command, state);
+  }
+  if (command.type === 'lapseInconclusive') {
+    return lapseInconclusive(command, state);
   }
   if (isTerminalStage(state.stage)) {
     return domainError(

@@ -113,6 +113,43 @@ export interface InconclusiveResolved {
   readonly at: Instant;
 }
 
+/**
+ * A reminder for the notification context: an approval criterion of this stage visit has been
+ * waiting for approvals since `pendingSince` (the first evaluation that found it pending) longer
+ * than the playbook's `remindAfter` (then every `remindEvery`). `reminder` counts from 1.
+ */
+export interface ApprovalReminderDue {
+  readonly type: 'ApprovalReminderDue';
+  readonly stage: WorkingStage;
+  readonly criterionId: CriterionId;
+  readonly pendingSince: Instant;
+  /** How many more approvals are needed now. */
+  readonly approvalsNeeded: number;
+  /** Required approvers who have not approved yet. */
+  readonly missingApprovers: readonly string[];
+  /** Roles that may approve. */
+  readonly allowedRoles: readonly string[];
+  readonly reminder: number;
+  readonly at: Instant;
+}
+
+/**
+ * An alert for the notification context: a criterion has been inconclusive since
+ * `inconclusiveSince` and nobody decided it within the playbook's `inconclusiveDeadline`
+ * (`onDeadline: escalate`). Raised once per inconclusive streak; the gate keeps waiting.
+ */
+export interface InconclusiveEscalated {
+  readonly type: 'InconclusiveEscalated';
+  readonly stage: WorkingStage;
+  readonly criterionId: CriterionId;
+  readonly inconclusiveSince: Instant;
+  /** The latest inconclusive result's reason. */
+  readonly inconclusiveReason: string;
+  /** The deadline that passed (`inconclusiveSince` + `inconclusiveDeadline`). */
+  readonly deadline: Instant;
+  readonly at: Instant;
+}
+
 export interface StagePromoted {
   readonly type: 'StagePromoted';
   readonly fromStage: WorkingStage;
@@ -235,6 +272,8 @@ export type JourneyEvent =
   | ApprovalRejected
   | ApprovalRevoked
   | InconclusiveResolved
+  | ApprovalReminderDue
+  | InconclusiveEscalated
   | StagePromoted
   | JourneyCompleted
   | RollbackInitiated
@@ -259,6 +298,8 @@ export const JOURNEY_EVENT_TYPES = [
   'ApprovalRejected',
   'ApprovalRevoked',
   'InconclusiveResolved',
+  'ApprovalReminderDue',
+  'InconclusiveEscalated',
   'StagePromoted',
   'JourneyCompleted',
   'RollbackInitiated',

@@ -9,6 +9,7 @@ import type { Instant } from '../time.js';
 import type { JourneyPause } from './controls.js';
 import type { Actor, JourneyEvent, PlaybookRef } from './events.js';
 import type { Stage, WorkingStage } from './stage.js';
+import { waitsAfter, type CriterionWait } from './waits.js';
 
 /** One entry of the stage history, as the specification's StageTransition, plus its kind. */
 export interface StageTransition {
@@ -66,6 +67,11 @@ export interface StartedJourney {
    * stored before decisions existed.
    */
   readonly resolutions?: readonly InconclusiveResolution[];
+  /**
+   * Criteria of the current stage visit waiting for approvals or on an inconclusive reading,
+   * with since when (waits.ts); a new visit starts with none. Absent in states stored before.
+   */
+  readonly waits?: readonly CriterionWait[];
   /** When the current stage visit was flagged overdue (StageTransitionOverdue), else null. */
   readonly overdueSince?: Instant | null;
   /** Set while a person has the journey paused (JourneyPaused); absent or null otherwise. */
@@ -129,7 +135,17 @@ function evolveStarted(state: StartedJourney, event: JourneyEvent): StartedJourn
         ...state,
         lastEvaluation: event.evaluation,
         ...keptResolutions(state, event.evaluation),
+        ...keptWaits(state, event.evaluation, event.at),
       };
+    case 'ApprovalReminderDue':
+      return withWait(state, event.criterionId, 'approval', event.pendingSince, {
+        reminders: event.reminder,
+        lastReminderAt: event.at,
+      });
+    case 'InconclusiveEscalated':
+      return withWait(state, event.criterionId, 'inconclusive', event.inconclusiveSince, {
+        escalatedAt: event.at,
+      });
     case 'InconclusiveResolved':
       return {
         ...state,
@@ -287,7 +303,34 @@ function enterStage(
     lastEvaluation: null,
     overdueSince: null,
     ...(state.resolutions === undefined ? {} : { resolutions: [] }),
+    ...(state.waits === undefined ? {} : { waits: [] }),
   };
+}
+
+/** Only written once a wait exists, so states stored before waits fold to what they were. */
+function keptWaits(
+  state: StartedJourney,
+  evaluation: ExitCriteriaEvaluation,
+  at: Instant,
+): Partial<StartedJourney> {
+  const waits = waitsAfter(state.waits ?? [], evaluation, at);
+  return waits.length === 0 && state.waits === undefined ? {} : { waits };
+}
+
+/** Updates the wait an event is about; an event of an ended wait changes nothing. */
+function withWait(
+  state: StartedJourney,
+  criterionId: string,
+  kind: CriterionWait['kind'],
+  since: Instant,
+  changes: Partial<CriterionWait>,
+): StartedJourney {
+  const waits = state.waits ?? [];
+  const matches = (w: CriterionWait) =>
+    w.criterionId === criterionId && w.kind === kind && w.since === since;
+  return waits.some(matches)
+    ? { ...state, waits: waits.map((w) => (matches(w) ? { ...w, ...changes } : w)) }
+    : state;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BLOCKER_CODES } from '../../application/queries/readiness-blockers.js';
+import { ON_DEADLINE } from '../../domain/index.js';
 import { CriterionResultSchema, StageSchema, WorkingStageSchema } from './domain.js';
 import { Instant, list, named } from './registry.js';
 
@@ -93,6 +94,15 @@ const ApprovalReadinessSchema = z.object({
       expiresAt: Instant.nullable(),
     }),
   ),
+  reminder: z
+    .object({
+      remindAfterMs: z.number().int(),
+      remindEveryMs: z.number().int().nullable(),
+      pendingSince: Instant.nullable(),
+      remindersSent: z.number().int(),
+      nextReminderAt: Instant.nullable(),
+    })
+    .nullable(),
   openSignOffLinks: list(
     z.object({
       linkId: z.string(),
@@ -136,6 +146,15 @@ export const ReadinessSchema = named(
             })
             .nullable(),
           approval: ApprovalReadinessSchema.nullable(),
+          inconclusiveDeadline: z
+            .object({
+              deadlineMs: z.number().int(),
+              onDeadline: z.enum(ON_DEADLINE),
+              inconclusiveSince: Instant.nullable(),
+              at: Instant.nullable(),
+              escalatedAt: Instant.nullable(),
+            })
+            .nullable(),
         }),
       ),
     ),
