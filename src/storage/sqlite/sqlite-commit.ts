@@ -65,8 +65,9 @@ export function writeSqlitePlan(writer: SqliteWriter, plan: CommitPlan): Written
 /**
  * Positions are given here, under the write lock, above both the highest one in the table and
  * `log_floor` (which a prune raises before it deletes the newest events), so none is ever handed
- * out twice. Computed inside the INSERT (two index seeks), not by a query of its own: one
- * statement per event instead of two. `position` is the row id, which `run` reports.
+ * out twice. Computed inside each INSERT (two index seeks; the events of one commit still get
+ * consecutive positions), not by a query of its own before the first: one statement fewer per
+ * commit. `position` is the row id, which `run` reports.
  */
 const INSERT_EVENT = `INSERT INTO events (position, event_id, stream_id, stream_type, version, journey_id, type, data, metadata, occurred_at, recorded_at)
   VALUES (MAX(COALESCE((SELECT MAX(position) FROM events), 0), (SELECT position FROM log_floor)) + 1,
