@@ -46,7 +46,7 @@ import * as readModels from './sql-read-models.js';
 import { prune } from './sql-retention.js';
 import * as signOffLinks from './sql-sign-off-links.js';
 import * as queue from './sql-work-queue.js';
-import type { SqlDriver } from './sql.js';
+import type { SqlDriver, SqlSession } from './sql.js';
 
 /**
  * The store, the same on both backends: one SQL driver, one dialect for what differs. Every
@@ -140,24 +140,20 @@ export class SqlStore implements Store {
   }
 
   claim(request: ClaimRequest): Promise<WorkItem[]> {
-    return this.#driver.transaction((session) => queue.claim(session, this.#dialect, request));
+    return this.#writeOne((session) => queue.claim(session, this.#dialect, request));
   }
 
   release(itemId: string, owner: string, dueAt: Instant, error?: string): Promise<void> {
-    return this.#driver.transaction((session) =>
-      queue.releaseItem(session, itemId, owner, dueAt, error),
-    );
+    return this.#writeOne((session) => queue.releaseItem(session, itemId, owner, dueAt, error));
   }
 
   complete(itemId: string, owner: string): Promise<void> {
-    return this.#driver.transaction((session) => queue.completeItem(session, itemId, owner));
+    return this.#writeOne((session) => queue.completeItem(session, itemId, owner));
   }
 
   extendLease(itemId: string, owner: string, leaseFor: Millis, now: Instant): Promise<boolean> {
     const expiresAt = addMillis(new Date(now).toISOString(), leaseFor);
-    return this.#driver.transaction((session) =>
-      queue.extendLease(session, itemId, owner, expiresAt),
-    );
+    return this.#writeOne((session) => queue.extendLease(session, itemId, owner, expiresAt));
   }
 
   async releaseAllLeases(): Promise<number> {
@@ -410,6 +406,16 @@ export class SqlStore implements Store {
 
   close(): Promise<void> {
     return this.#driver.close();
+  }
+
+  /**
+   * Runs a write of exactly one statement (`work` runs one, then only looks at its result):
+   * alone where the backend makes that atomic, else in a write transaction (see the dialect).
+   */
+  #writeOne<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+    return this.#dialect.singleStatementAutocommit
+      ? work(this.#driver)
+      : this.#driver.transaction(work);
   }
 
   /** Instants are normalised so that, stored as text (SQLite), they also sort correctly. */

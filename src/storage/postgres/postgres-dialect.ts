@@ -19,6 +19,7 @@ export function postgresDialect(schema: string): Dialect {
   const dialect: Dialect = {
     backend: 'postgres',
     migrations: POSTGRES_MIGRATIONS,
+    singleStatementAutocommit: true,
     executeCommit: (driver: SqlDriver, plan: CommitPlan) =>
       executePostgresCommit(driver, dialect, plan),
     async prepareMigration(session: SqlSession) {

@@ -15,6 +15,7 @@ import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 export const sqliteDialect: Dialect = {
   backend: 'sqlite',
   migrations: SQLITE_MIGRATIONS,
+  singleStatementAutocommit: false,
   executeCommit(driver: SqlDriver, plan: CommitPlan) {
     if (!(driver instanceof SqliteDriver)) {
       return Promise.reject(new TypeError('the SQLite dialect needs the SQLite driver'));
