@@ -80,9 +80,11 @@ export function SignOffLinkTable({
                       <button
                         type="button"
                         disabled={revoke.disabled}
+                        // The visible word starts the name; the rest says which link.
+                        aria-label={`Revoke the link for ${linkFor(link)}…`}
                         onClick={() => revoke.run(link)}
                       >
-                        Revoke<span class="visually-hidden"> the link for {linkFor(link)}</span>…
+                        Revoke…
                       </button>
                     )}
                   </td>
