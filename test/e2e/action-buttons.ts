@@ -5,4 +5,4 @@ export const JOURNEY_ACTIONS = /Promote|Roll back|Approve|Cancel journey|Retry f
 
 /** The gate controls' buttons, on the journey page and the controls page. */
 export const CONTROL_BUTTONS =
-  /Pause journey|Resume journey|Accept or reject|Decide again|Withdraw my|Sign-off link for|Override freeze|Stop the line|Resume the line|Remove freeze|Add freeze/;
+  /Pause journey|Resume journey|Accept or reject|Decide again|Withdraw my|Sign-off link for|Override freeze|Stop the line|Resume the line|Remove freeze|Add freeze|Revoke/;

@@ -4,6 +4,8 @@ import type {
   FreezeRequest,
   IssuedSignOffLink,
   Readiness,
+  SignOffLink,
+  SignOffLinkList,
   SignOffLinkRequest,
 } from './control-types.js';
 import { journeyPath } from './endpoints.js';
@@ -48,6 +50,19 @@ export const issueSignOffLink = (
   clientId: string,
   request: SignOffLinkRequest,
 ): Promise<IssuedSignOffLink> => api.post(`${journeyPath(clientId)}/sign-off-links`, request);
+
+/** Every link issued for the client's journey, with its status (any role). */
+export const listSignOffLinks = (api: ApiClient, clientId: string): Promise<SignOffLinkList> =>
+  api.get(`${journeyPath(clientId)}/sign-off-links`);
+
+/** Withdraws an unused link (operator); the reason is optional. */
+export const revokeSignOffLink = (
+  api: ApiClient,
+  clientId: string,
+  linkId: string,
+  reason: string,
+): Promise<SignOffLink> =>
+  api.delete(`${journeyPath(clientId)}/sign-off-links/${encodeURIComponent(linkId)}`, reason);
 
 export const getControls = (api: ApiClient): Promise<Controls> => api.get('/v1/controls');
 

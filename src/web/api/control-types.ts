@@ -109,6 +109,35 @@ export interface SignOffLinkRequest {
   readonly note?: string;
 }
 
+/** What became of a sign-off link, judged by the API in this order: used, revoked, expired, stale. */
+export type SignOffLinkStatus = 'open' | 'used' | 'expired' | 'revoked' | 'stale';
+
+/** One link of `GET /v1/journeys/{clientId}/sign-off-links`: never its token or URL. */
+export interface SignOffLink {
+  readonly linkId: string;
+  readonly journeyId: string;
+  readonly stage: WorkingStage;
+  /** The stage visit it belongs to; it is `stale` once the journey left it. */
+  readonly stageEnteredAt: string;
+  readonly criterion: string;
+  readonly approverName: string | null;
+  readonly note: string | null;
+  readonly status: SignOffLinkStatus;
+  readonly decision: 'approved' | 'rejected' | null;
+  readonly usedAt: string | null;
+  readonly issuedBy: string;
+  readonly issuedAt: string;
+  readonly expiresAt: string;
+  readonly revokedBy: string | null;
+  readonly revokedAt: string | null;
+  readonly revokeReason: string | null;
+}
+
+export interface SignOffLinkList {
+  /** Oldest first. */
+  readonly items: readonly SignOffLink[];
+}
+
 export interface ActiveFreeze {
   readonly freezeId: string;
   readonly scope: 'playbook' | 'global';

@@ -27,3 +27,13 @@ export const overrideFreezeDialog = (target: string, send: (reason: string) => v
     'Override freeze and promote',
     send,
   );
+
+/** Revoking a sign-off link: the API takes an optional reason, kept with the link. */
+export const revokeLinkDialog = (forWhom: string, send: (reason: string) => void): DialogSpec =>
+  reasonDialog(
+    `Revoke the sign-off link for ${forWhom}`,
+    'Why revoke it?',
+    'Revoke link',
+    send,
+    false,
+  );

@@ -4,8 +4,9 @@ import { timeLeft } from '../model/readiness.js';
 
 /**
  * The sign-off links of a criterion that are issued, unused and unexpired. Their URLs are not
- * shown again (the API gives a URL only when it issues it). Revoking a link will get its button
- * here, per link, once the API has `DELETE /v1/journeys/{clientId}/sign-off-links/{linkId}`.
+ * shown again (the API gives a URL only when it issues it). Every link of the journey, with
+ * "Revoke…" on the open ones, is in the page's Sign-off links section (sign-off-links-panel.tsx):
+ * one place to revoke, which also holds the links of earlier stage visits.
  */
 export function OpenSignOffLinks({
   links,

@@ -1,4 +1,4 @@
-import type { BlockerCode } from '../api/control-types.js';
+import type { BlockerCode, SignOffLinkStatus } from '../api/control-types.js';
 import type { Outcome, StatusKind, TaskStatus } from '../api/types.js';
 import { humanize } from './format.js';
 
@@ -54,6 +54,15 @@ export const BLOCKER_LABELS: Readonly<Record<BlockerCode, Label>> = {
   PROMOTIONS_PAUSED: { symbol: '⛔', text: 'Line stopped', tone: 'bad' },
   FREEZE_IN_FORCE: { symbol: '❄', text: 'Freeze', tone: 'warn' },
   SOAK_TIME_NOT_ELAPSED: { symbol: '⏱', text: 'Soaking', tone: 'active' },
+};
+
+/** What became of a sign-off link. */
+export const SIGN_OFF_LINK_LABELS: Readonly<Record<SignOffLinkStatus, Label>> = {
+  open: { symbol: '○', text: 'Open', tone: 'active' },
+  used: { symbol: '✓', text: 'Used', tone: 'good' },
+  expired: { symbol: '⌛', text: 'Expired', tone: 'neutral' },
+  revoked: { symbol: '⊘', text: 'Revoked', tone: 'warn' },
+  stale: { symbol: '↷', text: 'Stale', tone: 'neutral' },
 };
 
 /**

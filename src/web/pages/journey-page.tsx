@@ -1,5 +1,5 @@
 import { useEffect } from 'preact/hooks';
-import { getReadiness } from '../api/control-endpoints.js';
+import { getReadiness, listSignOffLinks } from '../api/control-endpoints.js';
 import { getJourney, getJourneyEvents } from '../api/endpoints.js';
 import { controlsKey, useControls } from '../app/controls-context.js';
 import { OVERVIEW_HREF } from '../app/route.js';
@@ -13,12 +13,15 @@ import { LabelBadge } from '../components/label-badge.js';
 import { PausedBanner } from '../components/paused-banner.js';
 import { ProblemView } from '../components/problem-view.js';
 import { ReadinessPanel } from '../components/readiness-panel.js';
+import { SignOffLinksPanel } from '../components/sign-off-links-panel.js';
 import { TimelineList } from '../components/timeline-list.js';
 import { UnitOfWorkView } from '../components/unit-of-work-view.js';
 import { formatDuration, formatTime, humanize, since } from '../model/format.js';
 import { labelFor, STATUS_LABELS } from '../model/labels.js';
 import { roleAllows } from '../model/roles.js';
 import { timelineOf } from '../model/timeline.js';
+
+const LINKS_POLL_MS = 5_000;
 
 /**
  * One client's journey (its active one, else its latest): status, actions, the current unit of
@@ -31,10 +34,12 @@ export function JourneyPage({ clientId }: { clientId: string }) {
   const events = useReloading(() => getJourneyEvents(api, clientId), 1_000);
   // Readiness evaluates every criterion now (the sources are asked): at most every 2 s.
   const readiness = useReloading(() => getReadiness(api, clientId), 2_000);
+  const links = useReloading(() => listSignOffLinks(api, clientId), 1_000);
   const reload = () => {
     journey.reload();
     events.reload();
     readiness.reload();
+    links.reload();
   };
   useLive(clientId, { onSync: reload, onEvent: reload });
   // A stop or a freeze is not a journey event: its change reloads the readiness instead.
@@ -43,6 +48,12 @@ export function JourneyPage({ clientId }: { clientId: string }) {
   useEffect(() => {
     reloadReadiness();
   }, [fleet, reloadReadiness]);
+  // Issuing or revoking a link in another tab is no event: the list is read again every 5 s.
+  const reloadLinks = links.reload;
+  useEffect(() => {
+    const timer = setInterval(reloadLinks, LINKS_POLL_MS);
+    return () => clearInterval(timer);
+  }, [reloadLinks]);
 
   const data = journey.data;
   if (data === null) {
@@ -108,6 +119,13 @@ export function JourneyPage({ clientId }: { clientId: string }) {
           onChanged={reload}
         />
       ) : null}
+      <SignOffLinksPanel
+        clientId={data.clientId}
+        links={links}
+        readiness={readiness.data}
+        now={now}
+        onChanged={reload}
+      />
       <UnitOfWorkView unit={data.currentUnitOfWork} />
       <ExitCriteriaPanel journey={data} />
       {events.error === null ? null : <ProblemView problem={events.error} />}
