@@ -105,3 +105,38 @@ describe('evidence of inconclusive decisions', () => {
     }
   });
 });
+
+describe('evidence of an inconclusive deadline that passed', () => {
+  const escalated: JourneyEvent[] = [
+    ...history('accept').slice(0, 3),
+    {
+      type: 'InconclusiveEscalated',
+      stage: 'sandbox',
+      criterionId: asCriterionId('search_quality'),
+      inconclusiveSince: later(5),
+      inconclusiveReason,
+      deadline: later(8),
+      at: later(8),
+    },
+  ];
+
+  it('records the escalation with what the criterion showed, in JSON and Markdown', () => {
+    const evidence = journeyEvidence(stored(escalated, 'system'), later(20));
+    if (evidence === null) {
+      throw new Error('no evidence');
+    }
+    const record = evidence.visits[0]?.records.at(-1);
+    expect(record).toEqual({
+      kind: 'inconclusive_escalated',
+      at: later(8),
+      criterionId: 'search_quality',
+      inconclusiveSince: later(5),
+      deadline: later(8),
+      inconclusiveReason,
+    });
+    expect(EvidenceSchema.parse(evidence).visits[0]?.records.at(-1)).toEqual(record);
+    expect(evidenceMarkdown(evidence)).toContain(
+      `- ${later(8)}: **search\\_quality** escalated: inconclusive since ${later(5)} and undecided at its deadline ${later(8)}; it showed: source error: quality service unavailable`,
+    );
+  });
+});

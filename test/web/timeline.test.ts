@@ -72,6 +72,33 @@ describe('timelineOf', () => {
     expect(odd).toMatchObject({ title: 'Cancelled in ', who: 'ada', why: null });
   });
 
+  it('names the reminders and escalations the engine raises while a gate waits on people', () => {
+    const [reminder, escalated] = timelineOf([
+      event('ApprovalReminderDue', {
+        criterionId: 'demo_approved',
+        reminder: 2,
+        approvalsNeeded: 1,
+        allowedRoles: ['client', 'admin'],
+        missingApprovers: ['carol'],
+      }),
+      event('InconclusiveEscalated', {
+        criterionId: 'search_quality',
+        inconclusiveReason: 'source error: timed out',
+      }),
+    ]);
+    expect(reminder).toMatchObject({
+      title: 'Reminder 2: approval demo_approved still pending',
+      who: 'system',
+      why: '1 more needed from client, admin; missing: carol',
+      tone: 'warn',
+    });
+    expect(escalated).toMatchObject({
+      title: 'Inconclusive search_quality undecided past its deadline',
+      why: 'source error: timed out',
+      tone: 'bad',
+    });
+  });
+
   it('says who paused, resumed, decided an inconclusive criterion and overrode a freeze', () => {
     const entries = timelineOf([
       event('JourneyPaused', { stage: 'sandbox', pausedBy: 'otto', reason: 'client hold' }),

@@ -63,6 +63,10 @@ function recordLines(record: EvidenceRecord): string[] {
         `- ${record.at}: **${text(record.criterionId)}** ${record.decision === 'accept' ? 'accepted' : 'rejected'} by ${text(record.by)} while inconclusive (${counted}): "${text(record.reason)}"; it showed: ${text(record.inconclusiveReason)}`,
       ];
     }
+    case 'inconclusive_escalated':
+      return [
+        `- ${record.at}: **${text(record.criterionId)}** escalated: inconclusive since ${record.inconclusiveSince} and undecided at its deadline ${record.deadline}; it showed: ${text(record.inconclusiveReason)}`,
+      ];
     case 'promotion':
     case 'completion': {
       const what =

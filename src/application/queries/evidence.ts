@@ -50,6 +50,19 @@ export type EvidenceRecord =
       readonly inconclusiveReason: string;
     }
   | {
+      /**
+       * Nobody decided an inconclusive criterion within its `inconclusiveDeadline` and the
+       * playbook says escalate (InconclusiveEscalated); a default decision is an
+       * `inconclusive_resolved` by `system` instead.
+       */
+      readonly kind: 'inconclusive_escalated';
+      readonly at: Instant;
+      readonly criterionId: string;
+      readonly inconclusiveSince: Instant;
+      readonly deadline: Instant;
+      readonly inconclusiveReason: string;
+    }
+  | {
       readonly kind: 'promotion' | 'completion';
       readonly at: Instant;
       readonly fromStage: WorkingStage;
@@ -213,6 +226,15 @@ function recordOf(event: JourneyEvent, causedBy: string): EvidenceRecord | null 
         decision: event.decision,
         reason: event.reason,
         by: event.decidedBy,
+        inconclusiveReason: event.inconclusiveReason,
+      };
+    case 'InconclusiveEscalated':
+      return {
+        kind: 'inconclusive_escalated',
+        at: event.at,
+        criterionId: event.criterionId,
+        inconclusiveSince: event.inconclusiveSince,
+        deadline: event.deadline,
         inconclusiveReason: event.inconclusiveReason,
       };
     case 'StagePromoted':

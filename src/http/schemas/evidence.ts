@@ -192,6 +192,14 @@ const EvidenceRecordSchema = z.discriminatedUnion('kind', [
     inconclusiveReason: z.string(),
   }),
   z.object({
+    kind: z.literal('inconclusive_escalated'),
+    at: Instant,
+    criterionId: z.string(),
+    inconclusiveSince: Instant,
+    deadline: Instant,
+    inconclusiveReason: z.string(),
+  }),
+  z.object({
     kind: z.enum(['promotion', 'completion']),
     at: Instant,
     fromStage: WorkingStageSchema,

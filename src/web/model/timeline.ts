@@ -29,6 +29,19 @@ const list = (data: Data, field: string): string => {
 const stage = (data: Data, field: string): string => humanize(text(data, field));
 const optional = (value: string): string | null => (value === '' ? null : value);
 
+/** `2 more needed from client, admin; missing: carol`, for an approval reminder. */
+function reminderText(data: Data): string {
+  const needed = typeof data['approvalsNeeded'] === 'number' ? data['approvalsNeeded'] : 0;
+  const roles = list(data, 'allowedRoles');
+  const missing = list(data, 'missingApprovers');
+  return [
+    needed > 0 ? `${needed} more needed${roles === '' ? '' : ` from ${roles}`}` : '',
+    missing === '' ? '' : `missing: ${missing}`,
+  ]
+    .filter((part) => part !== '')
+    .join('; ');
+}
+
 /** `freeze overridden: why (freezes a, b)`, when an admin promoted through freezes. */
 function overrideText(data: Data): string {
   const override = data['freezeOverride'];
@@ -122,6 +135,16 @@ const DESCRIBE: Readonly<Record<string, Describe>> = {
     who: text(d, 'decidedBy'),
     why: optional(text(d, 'reason')),
     tone: text(d, 'decision') === 'accept' ? 'good' : 'bad',
+  }),
+  ApprovalReminderDue: (d) => ({
+    title: `Reminder ${typeof d['reminder'] === 'number' ? d['reminder'] : ''}: approval ${text(d, 'criterionId')} still pending`,
+    why: optional(reminderText(d)),
+    tone: 'warn',
+  }),
+  InconclusiveEscalated: (d) => ({
+    title: `Inconclusive ${text(d, 'criterionId')} undecided past its deadline`,
+    why: optional(text(d, 'inconclusiveReason')),
+    tone: 'bad',
   }),
   RollbackInitiated: (d) => ({
     title: `Rollback from ${stage(d, 'fromStage')} to ${stage(d, 'toStage')} started`,
